@@ -1,0 +1,715 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) javasec.keystore contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""The keystore engine: a small model of a Java keystore, lossless JKS/PKCS#12 codecs and safe file writes.
+
+PRIVATE: this is not a public API of the collection and may change at any time.
+
+Everything the engine does not touch survives a rewrite: other keys (also ones protected by a
+password it does not know), secret keys, trusted certificates, chains, creation dates and
+PKCS#12 bags it does not interpret.
+"""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import contextlib
+import datetime
+import errno
+import hashlib
+import os
+import struct
+import tempfile
+import time
+import traceback
+from collections import OrderedDict
+
+from ansible_collections.javasec.keystore.plugins.module_utils import _der as der
+from ansible_collections.javasec.keystore.plugins.module_utils import _pkcs12 as p12
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - not on POSIX
+    fcntl = None
+
+CRYPTOGRAPHY_IMPORT_ERROR = p12.CRYPTOGRAPHY_IMPORT_ERROR
+try:
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, rsa
+except ImportError:
+    CRYPTOGRAPHY_IMPORT_ERROR = traceback.format_exc()
+
+PYJKS_IMPORT_ERROR = None
+try:
+    import jks
+    from jks import sun_crypto as jks_crypto
+except ImportError:
+    PYJKS_IMPORT_ERROR = traceback.format_exc()
+
+JKS_MAGIC = b'\xfe\xed\xfe\xed'
+JCEKS_MAGIC = b'\xce\xce\xce\xce'
+STORE_TYPES = ('jks', 'pkcs12')
+UNKNOWN_PASSWORD = object()  # key_password of a key whose own password was not given
+
+
+# ---- errors ------------------------------------------------------------------------------
+
+
+class KeystoreError(Exception):
+    """Base of every error the engine raises; messages never contain a secret."""
+
+
+class WrongPasswordError(KeystoreError):
+    pass
+
+
+class WrongKeyPasswordError(KeystoreError):
+    pass
+
+
+class CorruptStoreError(KeystoreError):
+    pass
+
+
+class UnsupportedStoreError(KeystoreError):
+    pass
+
+
+class AliasClashError(KeystoreError):
+    pass
+
+
+class StoreFileError(KeystoreError):
+    pass
+
+
+# ---- model -------------------------------------------------------------------------------
+
+
+class Entry(object):
+    kind = 'unknown'
+
+    def __init__(self, alias, timestamp=None):
+        self.alias = alias
+        self.timestamp = timestamp  # milliseconds since the epoch, None when the format kept none
+
+
+class PrivateKeyEntry(Entry):
+    """A private key with its certificate chain, leaf first.
+
+    key_der is the plain PKCS#8 key, or None when the key could not be decrypted; then
+    sealed = (store type, protected blob) is written back as it was read.
+    key_password is None when the key is protected by the store password.
+    """
+    kind = 'private_key'
+
+    def __init__(self, alias, chain, key_der=None, timestamp=None, key_password=None, sealed=None,
+                 local_key_id=None):
+        super(PrivateKeyEntry, self).__init__(alias, timestamp)
+        self.chain = list(chain)
+        self.key_der = key_der
+        self.key_password = key_password
+        self.sealed = sealed
+        self.local_key_id = local_key_id
+
+
+class TrustedCertEntry(Entry):
+    kind = 'trusted_cert'
+
+    def __init__(self, alias, cert, timestamp=None):
+        super(TrustedCertEntry, self).__init__(alias, timestamp)
+        self.cert = cert
+
+
+class SecretKeyEntry(Entry):
+    """A secret key; plain is the PKCS#8-style wrapping Java uses in PKCS#12 (algorithm OID + key)."""
+    kind = 'secret_key'
+
+    def __init__(self, alias, plain=None, timestamp=None, sealed=None, local_key_id=None):
+        super(SecretKeyEntry, self).__init__(alias, timestamp)
+        self.plain = plain
+        self.sealed = sealed
+        self.local_key_id = local_key_id
+
+
+class Keystore(object):
+    """An ordered set of entries, keyed by lowercase alias, plus PKCS#12 bags kept verbatim."""
+
+    def __init__(self, store_type='pkcs12', encryption='modern'):
+        self.store_type = store_type
+        self.encryption = encryption
+        self.entries = OrderedDict()
+        self.extra_bags = []  # PKCS#12 bags no entry owns: (raw DER, was encrypted)
+
+    def get(self, alias):
+        return self.entries.get(alias.lower())
+
+    def add(self, entry, replace=False):
+        key = entry.alias.lower()
+        if key in self.entries and not replace:
+            raise AliasClashError('alias "%s" already exists in the keystore' % entry.alias)
+        self.entries[key] = entry
+
+    def remove(self, alias):
+        return self.entries.pop(alias.lower(), None)
+
+    def aliases(self):
+        return [e.alias for e in self.entries.values()]
+
+
+# ---- certificate helpers -----------------------------------------------------------------
+
+
+def fingerprint(data, algorithm='sha256'):
+    """keytool-style fingerprint: uppercase hex bytes separated by colons."""
+    digest = hashlib.new(algorithm, data).hexdigest().upper()
+    return ':'.join(digest[i:i + 2] for i in range(0, len(digest), 2))
+
+
+def load_cert(cert_der):
+    return x509.load_der_x509_certificate(cert_der)
+
+
+def _not_after(cert):
+    value = getattr(cert, 'not_valid_after_utc', None)
+    if value is None:
+        value = cert.not_valid_after.replace(tzinfo=datetime.timezone.utc)
+    return value
+
+
+def _not_before(cert):
+    value = getattr(cert, 'not_valid_before_utc', None)
+    if value is None:
+        value = cert.not_valid_before.replace(tzinfo=datetime.timezone.utc)
+    return value
+
+
+def public_key_info(public_key):
+    """(algorithm, size) of a public or private key object, named as keytool does."""
+    if isinstance(public_key, (rsa.RSAPublicKey, rsa.RSAPrivateKey)):
+        return 'RSA', public_key.key_size
+    if isinstance(public_key, (ec.EllipticCurvePublicKey, ec.EllipticCurvePrivateKey)):
+        return 'EC', public_key.curve.key_size
+    if isinstance(public_key, (ed25519.Ed25519PublicKey, ed25519.Ed25519PrivateKey)):
+        return 'Ed25519', 255
+    if isinstance(public_key, (ed448.Ed448PublicKey, ed448.Ed448PrivateKey)):
+        return 'Ed448', 448
+    if isinstance(public_key, (dsa.DSAPublicKey, dsa.DSAPrivateKey)):
+        return 'DSA', public_key.key_size
+    return type(public_key).__name__, None
+
+
+def _sans(cert):
+    try:
+        ext = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
+    except x509.ExtensionNotFound:
+        return []
+    out = []
+    for name in ext:
+        if isinstance(name, x509.DNSName):
+            out.append('DNS:%s' % name.value)
+        elif isinstance(name, x509.IPAddress):
+            out.append('IP:%s' % name.value)
+        elif isinstance(name, x509.UniformResourceIdentifier):
+            out.append('URI:%s' % name.value)
+        elif isinstance(name, x509.RFC822Name):
+            out.append('email:%s' % name.value)
+        else:
+            out.append('%s:%s' % (type(name).__name__, name.value))
+    return out
+
+
+def _is_ca(cert):
+    try:
+        return bool(cert.extensions.get_extension_for_class(x509.BasicConstraints).value.ca)
+    except x509.ExtensionNotFound:
+        return False
+
+
+def _iso(value):
+    return value.strftime('%Y-%m-%dT%H:%M:%SZ')
+
+
+def cert_info(cert_der, now=None):
+    """Public facts about a certificate (nothing secret)."""
+    cert = load_cert(cert_der)
+    now = now or datetime.datetime.now(datetime.timezone.utc)
+    not_after = _not_after(cert)
+    algorithm, size = public_key_info(cert.public_key())
+    return {
+        'subject': cert.subject.rfc4514_string(),
+        'issuer': cert.issuer.rfc4514_string(),
+        'serial': '%X' % cert.serial_number,
+        'not_before': _iso(_not_before(cert)),
+        'not_after': _iso(not_after),
+        'days_remaining': int((not_after - now).total_seconds() // 86400),
+        'sha256': fingerprint(cert_der),
+        'sha1': fingerprint(cert_der, 'sha1'),
+        'subject_alt_names': _sans(cert),
+        'is_ca': _is_ca(cert),
+        'self_signed': cert.subject == cert.issuer,
+        'public_key_algorithm': algorithm,
+        'public_key_size': size,
+    }
+
+
+SECRET_KEY_ALGORITHMS = {
+    '2.16.840.1.101.3.4.1': 'AES',
+    '1.2.840.113549.3.7': 'DESede',
+    '1.3.14.3.2.7': 'DES',
+    '1.2.840.113549.2.7': 'HmacSHA1',
+    '1.2.840.113549.2.8': 'HmacSHA224',
+    '1.2.840.113549.2.9': 'HmacSHA256',
+    '1.2.840.113549.2.10': 'HmacSHA384',
+    '1.2.840.113549.2.11': 'HmacSHA512',
+}
+SECRET_KEY_OIDS = dict((v.upper(), k) for k, v in SECRET_KEY_ALGORITHMS.items())
+
+
+def secret_key_info(plain):
+    """(algorithm, size in bits) of a PKCS#8-wrapped secret key."""
+    fields = der.children(der.read(plain, der.SEQUENCE)[1])
+    oid = der.read_oid(der.children(fields[1][1])[0][1])
+    key = der.octets(*fields[2])
+    return SECRET_KEY_ALGORITHMS.get(oid, oid), len(key) * 8
+
+
+def wrap_secret_key(algorithm, key):
+    oid = SECRET_KEY_OIDS.get(algorithm.upper())
+    if oid is None:
+        raise UnsupportedStoreError('secret key algorithm %s has no known object identifier' % algorithm)
+    return der.seq(der.integer(0), der.algorithm(oid), der.octet_string(key))
+
+
+def entry_fingerprint(entry):
+    if isinstance(entry, PrivateKeyEntry):
+        return fingerprint(entry.chain[0]) if entry.chain else None
+    if isinstance(entry, TrustedCertEntry):
+        return fingerprint(entry.cert)
+    return None
+
+
+def _date(timestamp):
+    if timestamp is None:
+        return None
+    return _iso(datetime.datetime.fromtimestamp(timestamp / 1000.0, datetime.timezone.utc))
+
+
+def entry_info(entry, now=None):
+    """What keystore_info reports about an entry. Never key material."""
+    info = {'alias': entry.alias, 'type': entry.kind, 'creation_date': _date(entry.timestamp)}
+    if isinstance(entry, PrivateKeyEntry):
+        chain = [cert_info(c, now) for c in entry.chain]
+        info['chain'] = chain
+        info['chain_length'] = len(chain)
+        if chain:
+            info['algorithm'] = chain[0]['public_key_algorithm']
+            info['size'] = chain[0]['public_key_size']
+            info['sha256'] = chain[0]['sha256']
+            info['not_after'] = chain[0]['not_after']
+            info['days_remaining'] = chain[0]['days_remaining']
+        if entry.sealed is not None and entry.key_der is None:
+            info['key_protection'] = 'unknown_password'
+        else:
+            info['key_protection'] = 'store_password' if entry.key_password is None else 'own_password'
+    elif isinstance(entry, TrustedCertEntry):
+        info.update(cert_info(entry.cert, now))
+    elif isinstance(entry, SecretKeyEntry):
+        if entry.plain is not None:
+            info['algorithm'], info['size'] = secret_key_info(entry.plain)
+        else:
+            info['algorithm'], info['size'] = None, None
+    return info
+
+
+def summary(store):
+    """Metadata for diffs: type and alias -> entry type and SHA-256 (no secrets)."""
+    if store is None:
+        return {}
+    entries = OrderedDict()
+    for entry in store.entries.values():
+        fp = entry_fingerprint(entry)
+        entries[entry.alias] = entry.kind + (' ' + fp if fp else '')
+    return {'store_type': store.store_type, 'entries': entries}
+
+
+# ---- type detection and loading ----------------------------------------------------------
+
+
+def detect_type(data):
+    if not data:
+        raise CorruptStoreError('the file is empty')
+    if data[:4] == JKS_MAGIC:
+        return 'jks'
+    if data[:4] == JCEKS_MAGIC:
+        return 'jceks'
+    if data[:1] == b'\x30':
+        return 'pkcs12'
+    if data.lstrip()[:10] == b'-----BEGIN':
+        raise UnsupportedStoreError('the file is PEM text, not a JKS or PKCS#12 keystore')
+    raise CorruptStoreError('the file is neither a JKS, JCEKS nor PKCS#12 keystore')
+
+
+def _timestamp_from_key_id(key_id):
+    if key_id and key_id.startswith(b'Time '):
+        try:
+            return int(key_id[5:].decode('ascii'))
+        except (UnicodeDecodeError, ValueError):
+            return None
+    return None
+
+
+def _load_jks(data, password, key_passwords):
+    if PYJKS_IMPORT_ERROR:
+        raise UnsupportedStoreError('reading JKS needs the pyjks library')
+    try:
+        raw = jks.KeyStore.loads(data, password, try_decrypt_keys=False)
+    except jks.util.KeystoreSignatureException:
+        raise WrongPasswordError('keystore password was incorrect (integrity check failed)')
+    except Exception as exc:  # pyjks raises many types for malformed input, struct.error among them
+        raise CorruptStoreError('the JKS file is truncated or corrupt (%s)' % type(exc).__name__)
+    store = Keystore(raw.store_type)
+    for alias, item in raw.entries.items():
+        if isinstance(item, jks.PrivateKeyEntry):
+            own = key_passwords.get(alias.lower())
+            chain = [c[1] for c in item.cert_chain]
+            entry = PrivateKeyEntry(alias, chain, timestamp=item.timestamp)
+            sealed = item._encrypted
+            try:
+                item.decrypt(own if own is not None else password)
+                entry.key_der = item.pkey_pkcs8
+                entry.key_password = own if own not in (None, password) else None
+            except jks.util.DecryptionFailureException:
+                if own is not None:
+                    raise WrongKeyPasswordError('key password for alias "%s" was incorrect' % alias)
+                entry.sealed = (raw.store_type, sealed)
+                entry.key_password = UNKNOWN_PASSWORD
+            store.add(entry)
+        elif isinstance(item, jks.TrustedCertEntry):
+            store.add(TrustedCertEntry(alias, item.cert, item.timestamp))
+        elif isinstance(item, jks.SecretKeyEntry):
+            own = key_passwords.get(alias.lower())
+            entry = SecretKeyEntry(alias, timestamp=item.timestamp)
+            try:
+                item.decrypt(own if own is not None else password)
+                entry.plain = wrap_secret_key(item.algorithm, item.key)
+            except Exception:
+                entry.sealed = (raw.store_type, item)
+            store.add(entry)
+    return store
+
+
+def _issuer_of(cert, candidates):
+    for cand_der, cand in candidates:
+        if cand.subject == cert.issuer:
+            try:
+                cert.verify_directly_issued_by(cand)
+                return cand_der, cand
+            except Exception:
+                continue
+    for cand_der, cand in candidates:
+        if cand.subject == cert.issuer:
+            return cand_der, cand
+    return None, None
+
+
+def _load_pkcs12(data, password):
+    try:
+        bags, info = p12.load(data, password)
+    except p12.Pkcs12PasswordError:
+        raise WrongPasswordError('keystore password was incorrect (PKCS#12 integrity check failed)')
+    except p12.Pkcs12UnsupportedError as exc:
+        raise UnsupportedStoreError('unsupported PKCS#12 file: %s' % exc)
+    except p12.Pkcs12FormatError as exc:
+        raise CorruptStoreError('the PKCS#12 file is truncated or corrupt: %s' % exc)
+    legacy = info.get('mac') == 'sha1' or info.get('cert_protection', p12.OID_PBES2) != p12.OID_PBES2
+    store = Keystore('pkcs12', 'legacy' if legacy else 'modern')
+    certs = [b for b in bags if b.bag_type == p12.OID_CERT_BAG]
+    chain_certs = [b for b in certs if not b.trusted]
+    parsed = {}
+
+    def parsed_cert(bag):
+        if id(bag) not in parsed:
+            try:
+                parsed[id(bag)] = load_cert(bag.value)
+            except ValueError:
+                raise CorruptStoreError('the PKCS#12 file holds a certificate that cannot be parsed')
+        return parsed[id(bag)]
+
+    used = set()
+    unnamed = [0]
+
+    def name_of(bag):
+        if bag.friendly_name:
+            return bag.friendly_name
+        unnamed[0] += 1
+        return str(unnamed[0])
+
+    for bag in bags:
+        if bag.bag_type in (p12.OID_SHROUDED_KEY_BAG, p12.OID_KEY_BAG):
+            alias = name_of(bag)
+            entry = PrivateKeyEntry(alias, [], timestamp=_timestamp_from_key_id(bag.local_key_id),
+                                    local_key_id=bag.local_key_id)
+            if bag.bag_type == p12.OID_KEY_BAG:
+                entry.key_der = bag.value
+            else:
+                try:
+                    entry.key_der = p12.decrypt_epki(bag.value, password)
+                except p12.Pkcs12PasswordError:
+                    entry.sealed = ('pkcs12', bag.value)
+                    entry.key_password = UNKNOWN_PASSWORD
+                except (p12.Pkcs12Error, der.DerError) as exc:
+                    raise CorruptStoreError('the key of alias "%s" cannot be read: %s' % (alias, exc))
+            leaf = None
+            for cand in chain_certs:
+                if bag.local_key_id is not None and cand.local_key_id == bag.local_key_id:
+                    leaf = cand
+                    break
+            if leaf is None and bag.friendly_name:
+                for cand in chain_certs:
+                    if cand.friendly_name == bag.friendly_name and cand.local_key_id is None:
+                        leaf = cand
+                        break
+            if leaf is not None:
+                used.add(id(leaf))
+                chain = [leaf.value]
+                cert = parsed_cert(leaf)
+                pool = [(b.value, parsed_cert(b)) for b in chain_certs]
+                while cert.subject != cert.issuer:
+                    nxt_der, nxt = _issuer_of(cert, pool)
+                    if nxt_der is None or nxt_der in chain:
+                        break
+                    chain.append(nxt_der)
+                    for b in chain_certs:
+                        if b.value == nxt_der:
+                            used.add(id(b))
+                    cert = nxt
+                entry.chain = chain
+            store.add(entry)
+        elif bag.bag_type == p12.OID_SECRET_BAG:
+            alias = name_of(bag)
+            entry = SecretKeyEntry(alias, timestamp=_timestamp_from_key_id(bag.local_key_id),
+                                   local_key_id=bag.local_key_id)
+            try:
+                entry.plain = p12.decrypt_epki(bag.value, password)
+            except p12.Pkcs12Error:
+                entry.sealed = ('pkcs12', bag.raw)
+            store.add(entry)
+    for bag in certs:
+        if bag.trusted:
+            store.add(TrustedCertEntry(name_of(bag), bag.value, _timestamp_from_key_id(bag.local_key_id)))
+        elif id(bag) not in used:
+            store.extra_bags.append((bag.raw, bag.encrypted))
+    for bag in bags:
+        if bag.bag_type == 'opaque':
+            store.extra_bags.append((bag.raw, bag.encrypted))
+    return store
+
+
+def load_bytes(data, password, key_passwords=None):
+    """Parse keystore bytes of any supported type (detected by content)."""
+    if CRYPTOGRAPHY_IMPORT_ERROR:
+        raise UnsupportedStoreError('the cryptography library is required')
+    key_passwords = dict((k.lower(), v) for k, v in (key_passwords or {}).items())
+    store_type = detect_type(data)
+    if store_type in ('jks', 'jceks'):
+        return _load_jks(data, password, key_passwords)
+    return _load_pkcs12(data, password)
+
+
+# ---- writing -----------------------------------------------------------------------------
+
+
+def _now_ms():
+    return int(time.time() * 1000)
+
+
+def _jks_utf(text):
+    raw = text.encode('utf-8')
+    return struct.pack('>H', len(raw)) + raw
+
+
+def _dump_jks(store, password):
+    if PYJKS_IMPORT_ERROR:
+        raise UnsupportedStoreError('writing JKS needs the pyjks library')
+    if store.extra_bags:
+        raise UnsupportedStoreError(
+            'the keystore holds %d PKCS#12 bag(s) that belong to no entry (for example certificates without '
+            'an alias); JKS cannot represent them, keep the store as PKCS12' % len(store.extra_bags))
+    parts = [JKS_MAGIC, struct.pack('>II', 2, len(store.entries))]
+    for entry in store.entries.values():
+        alias = entry.alias.lower()
+        stamp = struct.pack('>Q', entry.timestamp if entry.timestamp is not None else _now_ms())
+        if isinstance(entry, PrivateKeyEntry):
+            if entry.key_der is None:
+                if entry.sealed[0] != 'jks':
+                    raise KeystoreError('the key of alias "%s" cannot be decrypted with the store password, so it '
+                                        'cannot be converted; give its key password' % entry.alias)
+                blob = entry.sealed[1]
+            else:
+                key_password = entry.key_password if entry.key_password is not None else password
+                encrypted = jks_crypto.jks_pkey_encrypt(entry.key_der, key_password)
+                blob = der.seq(der.algorithm('1.3.6.1.4.1.42.2.17.1.1'), der.octet_string(encrypted))
+            parts.append(struct.pack('>I', 1) + _jks_utf(alias) + stamp)
+            parts.append(struct.pack('>I', len(blob)) + blob + struct.pack('>I', len(entry.chain)))
+            for cert in entry.chain:
+                parts.append(_jks_utf('X.509') + struct.pack('>I', len(cert)) + cert)
+        elif isinstance(entry, TrustedCertEntry):
+            parts.append(struct.pack('>I', 2) + _jks_utf(alias) + stamp + _jks_utf('X.509'))
+            parts.append(struct.pack('>I', len(entry.cert)) + entry.cert)
+        else:
+            raise UnsupportedStoreError('JKS cannot hold the secret key entry "%s"; keep the store as PKCS12'
+                                        % entry.alias)
+    body = b''.join(parts)
+    return body + hashlib.sha1(password.encode('utf-16-be') + b'Mighty Aphrodite' + body).digest()
+
+
+def _dump_pkcs12(store, password, encryption):
+    scheme = p12.key_scheme(encryption)
+    key_bags, cert_bags, written_chain = [], [], set()
+    key_ids = set()
+
+    def unique_key_id(entry):
+        key_id = entry.local_key_id
+        if key_id is None or key_id in key_ids:
+            stamp = entry.timestamp if entry.timestamp is not None else _now_ms()
+            key_id = ('Time %d' % stamp).encode('ascii')
+            while key_id in key_ids:
+                stamp += 1
+                key_id = ('Time %d' % stamp).encode('ascii')
+        key_ids.add(key_id)
+        return key_id
+
+    for entry in store.entries.values():
+        if isinstance(entry, PrivateKeyEntry):
+            if entry.key_der is None:
+                if entry.sealed[0] != 'pkcs12':
+                    raise KeystoreError('the key of alias "%s" is protected by a password other than the store '
+                                        'password and PKCS12 cannot hold it; give its key password so it can be '
+                                        're-protected' % entry.alias)
+                epki = entry.sealed[1]
+            else:
+                if entry.key_password is not None and entry.key_password != password:
+                    raise KeystoreError('PKCS12 keystores cannot protect the key of alias "%s" with a password '
+                                        'other than the store password (Java does not support it)' % entry.alias)
+                epki = p12.encrypt_epki(entry.key_der, password, scheme)
+            key_id = unique_key_id(entry)
+            key_bags.append(p12.key_bag(epki, entry.alias, key_id))
+            if entry.chain:
+                cert_bags.append(p12.cert_bag(entry.chain[0], entry.alias, key_id))
+                for cert in entry.chain[1:]:
+                    if cert not in written_chain:
+                        written_chain.add(cert)
+                        cert_bags.append(p12.cert_bag(cert))
+        elif isinstance(entry, SecretKeyEntry):
+            if entry.plain is None:
+                if entry.sealed[0] != 'pkcs12':
+                    raise KeystoreError('the secret key "%s" cannot be decrypted, so it cannot be converted'
+                                        % entry.alias)
+                key_bags.append(entry.sealed[1])
+                continue
+            epki = p12.encrypt_epki(entry.plain, password, scheme)
+            key_bags.append(p12.secret_bag(epki, entry.alias, unique_key_id(entry)))
+        elif isinstance(entry, TrustedCertEntry):
+            cert_bags.append(p12.cert_bag(entry.cert, entry.alias, None, trusted=True))
+    for raw, encrypted in store.extra_bags:
+        (cert_bags if encrypted else key_bags).append(raw)
+    return p12.dump(key_bags, cert_bags, password, encryption)
+
+
+def dump_bytes(store, password, store_type=None, encryption=None):
+    """Serialize the store (as store_type, default its own type)."""
+    store_type = store_type or store.store_type
+    if store_type == 'jks':
+        return _dump_jks(store, password)
+    if store_type == 'pkcs12':
+        return _dump_pkcs12(store, password, encryption or store.encryption)
+    if store_type == 'jceks':
+        raise UnsupportedStoreError('writing JCEKS keystores is not supported; convert the store to PKCS12 '
+                                    '(store_type: pkcs12) or JKS')
+    raise UnsupportedStoreError('unknown keystore type %s' % store_type)
+
+
+def change_password(store, old_password, new_password):
+    """Re-protect every key that the store password protected; keys with their own password keep it."""
+    for entry in store.entries.values():
+        if isinstance(entry, (PrivateKeyEntry, SecretKeyEntry)):
+            if getattr(entry, 'key_der', getattr(entry, 'plain', None)) is None and entry.sealed is not None:
+                if store.store_type == 'pkcs12':
+                    raise KeystoreError('the key of alias "%s" cannot be decrypted with the store password, so '
+                                        'it cannot be re-protected with the new one' % entry.alias)
+    for entry in store.entries.values():
+        if isinstance(entry, PrivateKeyEntry) and entry.key_password == new_password:
+            entry.key_password = None
+    return store
+
+
+# ---- files -------------------------------------------------------------------------------
+
+
+def read_file(path):
+    """Return the bytes of path, or None when it does not exist."""
+    if os.path.isdir(path):
+        raise StoreFileError('%s is a directory, not a keystore file' % path)
+    try:
+        with open(path, 'rb') as handle:
+            return handle.read()
+    except IOError as exc:
+        if exc.errno == errno.ENOENT:
+            return None
+        raise StoreFileError('cannot read %s: %s' % (path, os.strerror(exc.errno or 0)))
+
+
+@contextlib.contextmanager
+def locked(path):
+    """Hold an exclusive advisory lock for a read-modify-write of path.
+
+    The lock is taken on the directory: the store file itself is replaced by rename, so a lock
+    on its inode would not serialize writers, and a lock file would litter the directory.
+    """
+    directory = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(directory):
+        raise StoreFileError('directory %s does not exist' % directory)
+    if fcntl is None:
+        yield
+        return
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+        finally:
+            os.close(fd)
+
+
+def write_atomic(path, data, move=None):
+    """Write data next to path in a 0600 temp file, fsync it, then move it over path."""
+    directory = os.path.dirname(os.path.abspath(path))
+    try:
+        fd, tmp = tempfile.mkstemp(prefix='.%s.' % os.path.basename(path), suffix='.tmp', dir=directory)
+    except OSError as exc:
+        raise StoreFileError('cannot write in %s: %s' % (directory, os.strerror(exc.errno or 0)))
+    try:
+        with os.fdopen(fd, 'wb') as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if move is None:
+            os.replace(tmp, path)
+        else:
+            move(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def read_store(path, password, key_passwords=None):
+    """Load the store at path; None when the file does not exist."""
+    data = read_file(path)
+    if data is None:
+        return None
+    return load_bytes(data, password, key_passwords)
