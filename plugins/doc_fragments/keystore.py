@@ -1,0 +1,110 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) javasec.keystore contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+
+class ModuleDocFragment(object):
+
+    # Options every module that opens a keystore shares.
+    DOCUMENTATION = r'''
+options:
+  path:
+    description:
+      - Path of the keystore file on the managed node.
+      - The type of an existing file is detected from its content (JKS, JCEKS or PKCS12), never from its name.
+    type: path
+    required: true
+  password:
+    description:
+      - The keystore password. It also protects every key entry that has no password of its own.
+      - Never logged, never returned.
+    type: str
+    required: true
+  key_passwords:
+    description:
+      - Passwords of JKS key entries that are protected by a password other than the store password, by alias.
+      - Entries whose password is not given are kept exactly as they are; they are only needed to convert
+        such an entry to PKCS12 or to change its protection.
+    type: dict
+    default: {}
+requirements:
+  - cryptography >= 3.4
+  - pyjks (install with C(pip install --no-deps pyjks) plus pyasn1, pyasn1-modules, pycryptodomex and
+    javaobj-py3; its twofish dependency is not needed) for JKS and JCEKS stores
+notes:
+  - Aliases are compared case-insensitively, and written in lowercase to JKS (a mixed-case alias in a JKS
+    file is unreachable for keytool).
+  - PKCS12 files are written as Java 17 writes them - key bags in a data safe, certificates in an encrypted
+    safe, trusted certificates marked with Oracle's trusted-key-usage attribute - so that keytool and JSSE
+    read them like their own.
+'''
+
+    # Options of modules that write a keystore.
+    WRITE = r'''
+options:
+  pkcs12_encryption:
+    description:
+      - How PKCS12 stores are protected when written.
+      - V(modern) is Java 17's default (PBES2 with PBKDF2-HMAC-SHA256 and AES-256-CBC for keys and
+        certificates, HMAC-SHA256 integrity, 10000 iterations). Java 8 before 8u301 and Java 11 before
+        11.0.12 cannot read it.
+      - V(legacy) uses pbeWithSHAAnd3-KeyTripleDES-CBC for keys, pbeWithSHAAnd40BitRC2-CBC for certificates
+        and an HMAC-SHA1 integrity check, readable by every Java version.
+      - When not set, an existing store keeps the protection it has and a new store is V(modern).
+    type: str
+    choices: [modern, legacy]
+  backup:
+    description:
+      - Create a backup file including the timestamp information so you can get the original keystore back
+        if you somehow clobbered it incorrectly.
+    type: bool
+    default: false
+'''
+
+    # Attributes of modules that write a keystore.
+    ATTRIBUTES = r'''
+attributes:
+  check_mode:
+    description: Can run in check_mode and return changed status prediction without modifying target.
+    support: full
+  diff_mode:
+    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
+    support: full
+    details:
+      - The diff holds metadata only - the store type and, by alias, the entry type and certificate SHA-256
+        fingerprint - never passwords or key material.
+  safe_file_operations:
+    description: Uses strict file operations to ensure proper permissions and avoid data corruption.
+    support: full
+    details:
+      - The new store is written to a temporary file created with mode 0600 in the same directory, synced,
+        and moved over the old one; a failure leaves the original byte-identical.
+      - The read-modify-write holds an exclusive advisory lock (C(flock)) on the directory, so concurrent
+        tasks on one host never lose each other's entries.
+  idempotent:
+    description: When run twice in a row with the same arguments, the second run reports no change.
+    support: full
+    details:
+      - Entries are compared by content (SHA-256 of the key and of every certificate of the chain), not by alias.
+'''
+
+    # Attributes of read-only modules.
+    INFO_ATTRIBUTES = r'''
+attributes:
+  check_mode:
+    description: Can run in check_mode and return changed status prediction without modifying target.
+    support: full
+    details:
+      - This action does not modify state.
+  diff_mode:
+    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
+    support: N/A
+    details:
+      - This action does not modify state.
+  idempotent:
+    description: When run twice in a row with the same arguments, the second run reports no change.
+    support: full
+'''

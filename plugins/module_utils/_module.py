@@ -1,0 +1,149 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) javasec.keystore contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Ansible glue shared by the modules: argument specs, library checks and a locked store session.
+
+PRIVATE: this is not a public API of the collection and may change at any time.
+"""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import os
+
+from ansible.module_utils.basic import missing_required_lib
+
+from ansible_collections.javasec.keystore.plugins.module_utils import _keystore as engine
+
+
+def store_argument_spec():
+    """Options of every module that opens a keystore (doc fragment javasec.keystore.keystore)."""
+    return dict(
+        path=dict(type='path', required=True),
+        password=dict(type='str', required=True, no_log=True),
+        key_passwords=dict(type='dict', default={}, no_log=True),
+    )
+
+
+def write_argument_spec():
+    """Options of modules that write a keystore (doc fragment javasec.keystore.keystore.write)."""
+    spec = store_argument_spec()
+    spec.update(
+        pkcs12_encryption=dict(type='str', choices=['modern', 'legacy']),
+        backup=dict(type='bool', default=False),
+    )
+    return spec
+
+
+def check_libraries(module, jks=False):
+    """Fail with missing_required_lib when a library the task needs is missing on the managed node."""
+    if engine.CRYPTOGRAPHY_IMPORT_ERROR:
+        module.fail_json(msg=missing_required_lib('cryptography >= 3.4'), exception=engine.CRYPTOGRAPHY_IMPORT_ERROR)
+    if jks and engine.PYJKS_IMPORT_ERROR:
+        module.fail_json(
+            msg=missing_required_lib('pyjks', reason='for JKS keystores (install it with pip install --no-deps pyjks '
+                                                    'pyasn1 pyasn1-modules pycryptodomex javaobj-py3)'),
+            exception=engine.PYJKS_IMPORT_ERROR)
+
+
+def fail(module, error, **result):
+    """One clear error; KeystoreError messages never contain a secret."""
+    if isinstance(error, engine.KeystoreError):
+        result['error_type'] = type(error).__name__
+    module.fail_json(msg=str(error), **result)
+
+
+class StoreSession(object):
+    """Read a store under the directory lock, let the caller change it, write it back safely.
+
+    Use as a context manager; the lock is held until the block ends, also when fail_json exits.
+    """
+
+    def __init__(self, module, path=None, password=None, key_passwords=None):
+        self.module = module
+        self.path = path or module.params['path']
+        self.password = password if password is not None else module.params['password']
+        self.key_passwords = key_passwords if key_passwords is not None else module.params.get('key_passwords')
+        self.data = None
+        self.store = None
+        self._lock = None
+
+    def __enter__(self):
+        check_libraries(self.module)
+        try:
+            self._lock = engine.locked(self.path)
+            self._lock.__enter__()
+            self.data = engine.read_file(self.path)
+        except engine.KeystoreError as exc:
+            self._release()
+            fail(self.module, exc)
+        return self
+
+    def __exit__(self, *exc_info):
+        self._release()
+        return False
+
+    def _release(self):
+        if self._lock is not None:
+            lock, self._lock = self._lock, None
+            lock.__exit__(None, None, None)
+
+    @property
+    def exists(self):
+        return self.data is not None
+
+    def detected_type(self):
+        return engine.detect_type(self.data) if self.data else None
+
+    def load(self, password=None):
+        """Parse the file (None when missing); engine errors end the task with a clear message."""
+        if self.data is None:
+            return None
+        try:
+            if self.data[:4] in (engine.JKS_MAGIC, engine.JCEKS_MAGIC):
+                check_libraries(self.module, jks=True)
+            self.store = engine.load_bytes(self.data, password or self.password, self.key_passwords)
+        except engine.KeystoreError as exc:
+            fail(self.module, self._located(exc))
+        return self.store
+
+    def _located(self, exc):
+        return type(exc)('%s: %s' % (self.path, exc))
+
+    def serialize(self, store, password=None, store_type=None, encryption=None):
+        if (store_type or store.store_type) == 'jks':
+            check_libraries(self.module, jks=True)
+        try:
+            return engine.dump_bytes(store, password or self.password, store_type, encryption)
+        except engine.KeystoreError as exc:
+            fail(self.module, self._located(exc))
+
+    def write(self, data, result):
+        """Write data (unless check mode), with backup and file attributes; update result."""
+        module = self.module
+        if not module.check_mode:
+            if self.exists and module.params.get('backup'):
+                result['backup_file'] = module.backup_local(self.path)
+            try:
+                # A new store keeps the 0600 mode of its temp file (atomic_move would apply the umask);
+                # an existing one keeps its owner, mode and SELinux context through atomic_move.
+                engine.write_atomic(self.path, data, move=module.atomic_move if self.exists else os.rename)
+            except engine.KeystoreError as exc:
+                fail(module, exc)
+            self.data = data
+        result['changed'] = True
+
+    def apply_file_attributes(self, result, created=False):
+        """Owner, group, mode... of the store; a store we create defaults to mode 0600."""
+        module = self.module
+        file_args = module.load_file_common_arguments(module.params)
+        if file_args.get('mode') is None and created:
+            file_args['mode'] = '0600'
+        if module.check_mode and not os.path.exists(self.path):
+            return
+        result['changed'] = module.set_fs_attributes_if_different(file_args, result.get('changed', False))
+
+
+def diff(before, after):
+    return {'before': engine.summary(before), 'after': engine.summary(after)}

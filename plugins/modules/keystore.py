@@ -1,0 +1,269 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) javasec.keystore contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: keystore
+short_description: Create, convert, re-protect or remove a Java keystore (JKS or PKCS12) as a whole
+version_added: 0.1.0
+description:
+  - Makes sure a keystore file exists (empty when new) or is absent.
+  - Converts an existing store between JKS and PKCS12 without losing any entry - keys with their full
+    chains, trusted certificates, secret keys and creation dates survive.
+  - Changes the store password, re-protecting every key that the store password protected.
+  - Works in pure Python; keytool is not needed on the managed node.
+extends_documentation_fragment:
+  - ansible.builtin.files
+  - javasec.keystore.keystore
+  - javasec.keystore.keystore.write
+  - javasec.keystore.keystore.attributes
+options:
+  password:
+    description:
+      - The keystore password. It also protects every key entry that has no password of its own.
+      - When O(state=absent) it is not used and may be any string.
+      - Never logged, never returned.
+    type: str
+    required: true
+  state:
+    description:
+      - V(present) creates an empty store when the file does not exist and leaves the entries of an
+        existing store alone.
+      - V(absent) removes the file.
+    type: str
+    choices: [present, absent]
+    default: present
+  store_type:
+    description:
+      - Type of the store. A new store is V(pkcs12) unless set.
+      - An existing store of another type is converted losslessly. JKS key entries protected by their
+        own password need that password in O(key_passwords); they are re-protected by the store password,
+        since PKCS12 has one password for the whole store.
+      - JCEKS stores can be read and converted, not written.
+      - When not set, an existing store keeps its type.
+    type: str
+    choices: [jks, pkcs12]
+  new_password:
+    description:
+      - Change the store password to this one. Every key protected by the old store password is
+        re-protected by the new one; JKS keys with their own password keep it.
+      - Idempotent - when the store already opens with O(new_password), nothing changes.
+    type: str
+  force:
+    description:
+      - Replace a store that cannot be read (wrong password, corrupt, not a keystore) by a new empty one.
+      - Without it such a store makes the task fail and the file is left untouched.
+    type: bool
+    default: false
+  mode:
+    description:
+      - A store created by this module gets mode V(0600) unless O(mode) is set. An existing store keeps its
+        mode unless O(mode) is set.
+seealso:
+  - module: javasec.keystore.keystore_info
+author:
+  - javasec.keystore contributors
+'''
+
+EXAMPLES = r'''
+- name: Create an empty PKCS12 keystore (mode 0600)
+  javasec.keystore.keystore:
+    path: /opt/app/conf/keystore.p12
+    password: "{{ keystore_password }}"
+
+- name: Convert WSO2's JKS keystore to PKCS12, keeping every entry
+  javasec.keystore.keystore:
+    path: /opt/wso2/repository/resources/security/wso2carbon.jks
+    password: "{{ keystore_password }}"
+    store_type: pkcs12
+    backup: true
+
+- name: Rotate the store password (also idempotent on the next run)
+  javasec.keystore.keystore:
+    path: /opt/app/conf/keystore.p12
+    password: "{{ old_keystore_password }}"
+    new_password: "{{ keystore_password }}"
+
+- name: Write PKCS12 that Java 8 can read
+  javasec.keystore.keystore:
+    path: /opt/legacy/truststore.p12
+    password: "{{ truststore_password }}"
+    pkcs12_encryption: legacy
+
+- name: Remove a keystore
+  javasec.keystore.keystore:
+    path: /opt/app/conf/old.jks
+    password: unused
+    state: absent
+'''
+
+RETURN = r'''
+store_type:
+  description: Type of the store after the task (V(jks), V(pkcs12) or V(jceks)); absent when the file is absent.
+  returned: state is present
+  type: str
+  sample: pkcs12
+pkcs12_encryption:
+  description: Protection of the PKCS12 store after the task.
+  returned: state is present and the store is PKCS12
+  type: str
+  sample: modern
+entries:
+  description: Number of entries in the store.
+  returned: state is present
+  type: int
+  sample: 3
+aliases:
+  description: Aliases of the store's entries.
+  returned: state is present
+  type: list
+  elements: str
+  sample: [wso2carbon, ca-root]
+converted_from:
+  description: The type the store had before a conversion.
+  returned: when the store was converted
+  type: str
+  sample: jks
+password_changed:
+  description: Whether the store password was (or in check mode would be) changed.
+  returned: state is present
+  type: bool
+  sample: false
+replaced:
+  description: Whether an unreadable store was replaced by an empty one (O(force=true)).
+  returned: state is present
+  type: bool
+  sample: false
+backup_file:
+  description: Name of the backup file that was created.
+  returned: changed and if O(backup) is V(true)
+  type: str
+  sample: /opt/app/conf/keystore.p12.2024-01-01@12:00:00~
+'''
+
+import os
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.javasec.keystore.plugins.module_utils import _keystore as engine
+from ansible_collections.javasec.keystore.plugins.module_utils._module import (
+    StoreSession, check_libraries, diff, fail, write_argument_spec)
+
+
+def remove(module):
+    path = module.params['path']
+    result = {'changed': False, 'path': path}
+    if os.path.isdir(path):
+        module.fail_json(msg='%s is a directory, not a keystore file' % path, **result)
+    if os.path.exists(path):
+        result['changed'] = True
+        if module.params['backup'] and not module.check_mode:
+            result['backup_file'] = module.backup_local(path)
+        if not module.check_mode:
+            os.unlink(path)
+        if module._diff:
+            result['diff'] = {'before': {'state': 'present'}, 'after': {'state': 'absent'}}
+    module.exit_json(**result)
+
+
+def open_store(module, session):
+    """Load the existing store; returns (store, password that opened it, replaced)."""
+    params = module.params
+    try:
+        return engine.load_bytes(session.data, params['password'], params['key_passwords']), params['password'], False
+    except engine.WrongPasswordError as exc:
+        first_error = exc
+        if params['new_password'] is not None:
+            try:
+                store = engine.load_bytes(session.data, params['new_password'], params['key_passwords'])
+                return store, params['new_password'], False
+            except engine.KeystoreError:
+                pass
+    except engine.KeystoreError as exc:
+        first_error = exc
+    if not params['force']:
+        fail(module, '%s: %s (set force=true to replace it with an empty store)' % (session.path, first_error))
+    module.warn('%s could not be read (%s); it is replaced by an empty store because force=true'
+                % (session.path, first_error))
+    return None, None, True
+
+
+def main():
+    argument_spec = write_argument_spec()
+    argument_spec.update(
+        state=dict(type='str', default='present', choices=['present', 'absent']),
+        store_type=dict(type='str', choices=['jks', 'pkcs12']),
+        new_password=dict(type='str', no_log=True),
+        force=dict(type='bool', default=False),
+    )
+    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True, add_file_common_args=True)
+    params = module.params
+    if params['state'] == 'absent':
+        remove(module)
+
+    result = {'changed': False, 'path': params['path'], 'password_changed': False, 'replaced': False}
+    with StoreSession(module) as session:
+        before = None
+        opened_with = params['password']
+        if session.exists:
+            if session.data[:4] in (engine.JKS_MAGIC, engine.JCEKS_MAGIC):
+                check_libraries(module, jks=True)
+            before, opened_with, result['replaced'] = open_store(module, session)
+
+        store = before
+        if store is None:
+            store = engine.Keystore(params['store_type'] or 'pkcs12', params['pkcs12_encryption'] or 'modern')
+        target_type = params['store_type'] or store.store_type
+        target_encryption = params['pkcs12_encryption'] or store.encryption
+        target_password = params['new_password'] if params['new_password'] is not None else params['password']
+
+        needs_write = before is None
+        if before is not None:
+            if target_type != before.store_type:
+                result['converted_from'] = before.store_type
+                needs_write = True
+                if target_type == 'pkcs12':
+                    for entry in store.entries.values():
+                        if isinstance(entry, engine.PrivateKeyEntry) and entry.key_der is not None \
+                                and entry.key_password is not None:
+                            entry.key_password = None
+                            module.warn('the key of alias "%s" had its own password; PKCS12 protects it with the '
+                                        'store password' % entry.alias)
+            if target_type == 'pkcs12' and target_encryption != before.encryption:
+                needs_write = True
+            if target_password != opened_with:
+                needs_write = True
+                result['password_changed'] = True
+                try:
+                    engine.change_password(store, opened_with, target_password)
+                except engine.KeystoreError as exc:
+                    fail(module, exc)
+        if store.store_type == 'jceks' and needs_write and target_type == 'jceks':
+            fail(module, engine.UnsupportedStoreError('writing JCEKS keystores is not supported; set store_type to '
+                                                      'pkcs12 or jks to convert the store'))
+
+        if needs_write:
+            data = session.serialize(store, target_password, target_type, target_encryption)
+            session.write(data, result)
+            store.store_type = target_type
+            store.encryption = target_encryption
+        session.apply_file_attributes(result, created=before is None)
+
+        if module._diff and needs_write:
+            result['diff'] = diff(before, store)
+        result.update(
+            store_type=store.store_type,
+            entries=len(store.entries),
+            aliases=store.aliases(),
+        )
+        if store.store_type == 'pkcs12':
+            result['pkcs12_encryption'] = store.encryption
+    module.exit_json(**result)
+
+
+if __name__ == '__main__':
+    main()
