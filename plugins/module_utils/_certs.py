@@ -104,27 +104,22 @@ def _signed_by(cert, issuer):
 
 
 def build_chain(leaf_der, candidates, verify=True):
-    """Order a chain leaf -> root from the leaf and any pool of certificates (DER).
+    """Order a chain leaf -> root from the leaf and any pool of certificates (DER), in any order.
 
-    Returns (chain, missing_issuer): missing_issuer is the issuer name that could not be found
-    (None when the chain ends in a self-signed certificate).
+    With verify, each link must be a valid signature by the next certificate. Returns
+    (chain, missing_issuer): missing_issuer is the RFC 4514 name of the issuer that could not be
+    found, or None when the chain ends in a self-signed certificate.
     """
     pool = []
-    seen = set()
     for der_bytes in candidates:
-        if der_bytes not in seen and der_bytes != leaf_der:
-            seen.add(der_bytes)
+        if der_bytes != leaf_der and all(der_bytes != d for d, c in pool):
             pool.append((der_bytes, engine.load_cert(der_bytes)))
     chain = [leaf_der]
     cert = engine.load_cert(leaf_der)
-    while cert.subject != cert.issuer or (verify and not _signed_by(cert, cert)):
-        if cert.subject == cert.issuer:
-            break
+    while cert.subject != cert.issuer:
         found = None
         for cand_der, cand in pool:
-            if cand_der in chain:
-                continue
-            if (verify and _signed_by(cert, cand)) or (not verify and cand.subject == cert.issuer):
+            if cand_der not in chain and (_signed_by(cert, cand) if verify else cand.subject == cert.issuer):
                 found = (cand_der, cand)
                 break
         if found is None:
@@ -132,6 +127,53 @@ def build_chain(leaf_der, candidates, verify=True):
         chain.append(found[0])
         cert = found[1]
     return chain, None
+
+
+def complete_chain(leaf_der, pool, validate=True, what='certificate', extra_source='ca_path'):
+    """build_chain, failing with an explanation when an issuer is missing (unless validate is off)."""
+    chain, missing = build_chain(leaf_der, pool, verify=validate)
+    if missing is not None and validate:
+        raise CertificateInputError(
+            'cannot build the chain of %s: the issuer "%s" of "%s" is neither in the given chain, nor a trusted '
+            'entry of the keystore, nor in %s; add it (or set validate_chain=false)'
+            % (what, missing, engine.load_cert(chain[-1]).subject.rfc4514_string(), extra_source))
+    return chain
+
+
+def check_validity(cert_der, what='certificate'):
+    """Refuse an expired certificate (keytool only warns; a server with it fails every handshake)."""
+    cert = engine.load_cert(cert_der)
+    now = datetime.datetime.now(datetime.timezone.utc)
+    not_after = engine.cert_not_after(cert)
+    if not_after < now:
+        raise CertificateInputError('%s "%s" expired on %s' % (what, cert.subject.rfc4514_string(),
+                                                                 not_after.strftime('%Y-%m-%d %H:%M:%S UTC')))
+
+
+def extension(cert, name):
+    """The value of the extension class x509.<name> of cert, or None."""
+    try:
+        return cert.extensions.get_extension_for_class(getattr(x509, name)).value
+    except x509.ExtensionNotFound:
+        return None
+
+
+def find_leaf(key_der, certs):
+    """The certificate whose public key is the key's, or None."""
+    wanted = public_der(load_key(key_der).public_key())
+    for cert_der in certs:
+        if public_der(engine.load_cert(cert_der).public_key()) == wanted:
+            return cert_der
+    return None
+
+
+def chain_summary(chain):
+    out = []
+    for cert_der in chain:
+        cert = engine.load_cert(cert_der)
+        out.append({'subject': cert.subject.rfc4514_string(), 'issuer': cert.issuer.rfc4514_string(),
+                    'not_after': engine.iso_date(engine.cert_not_after(cert)), 'sha256': engine.fingerprint(cert_der)})
+    return out
 
 
 _SLUG = re.compile(r'[^a-z0-9]+')

@@ -172,14 +172,14 @@ def load_cert(cert_der):
     return x509.load_der_x509_certificate(cert_der)
 
 
-def _not_after(cert):
+def cert_not_after(cert):
     value = getattr(cert, 'not_valid_after_utc', None)
     if value is None:
         value = cert.not_valid_after.replace(tzinfo=datetime.timezone.utc)
     return value
 
 
-def _not_before(cert):
+def cert_not_before(cert):
     value = getattr(cert, 'not_valid_before_utc', None)
     if value is None:
         value = cert.not_valid_before.replace(tzinfo=datetime.timezone.utc)
@@ -228,7 +228,7 @@ def _is_ca(cert):
         return False
 
 
-def _iso(value):
+def iso_date(value):
     return value.strftime('%Y-%m-%dT%H:%M:%SZ')
 
 
@@ -236,14 +236,14 @@ def cert_info(cert_der, now=None):
     """Public facts about a certificate (nothing secret)."""
     cert = load_cert(cert_der)
     now = now or datetime.datetime.now(datetime.timezone.utc)
-    not_after = _not_after(cert)
+    not_after = cert_not_after(cert)
     algorithm, size = public_key_info(cert.public_key())
     return {
         'subject': cert.subject.rfc4514_string(),
         'issuer': cert.issuer.rfc4514_string(),
         'serial': '%X' % cert.serial_number,
-        'not_before': _iso(_not_before(cert)),
-        'not_after': _iso(not_after),
+        'not_before': iso_date(cert_not_before(cert)),
+        'not_after': iso_date(not_after),
         'days_remaining': int((not_after - now).total_seconds() // 86400),
         'sha256': fingerprint(cert_der),
         'sha1': fingerprint(cert_der, 'sha1'),
@@ -294,7 +294,7 @@ def entry_fingerprint(entry):
 def _date(timestamp):
     if timestamp is None:
         return None
-    return _iso(datetime.datetime.fromtimestamp(timestamp / 1000.0, datetime.timezone.utc))
+    return iso_date(datetime.datetime.fromtimestamp(timestamp / 1000.0, datetime.timezone.utc))
 
 
 def entry_info(entry, now=None):
@@ -522,7 +522,7 @@ def load_bytes(data, password, key_passwords=None):
 # ---- writing -----------------------------------------------------------------------------
 
 
-def _now_ms():
+def now_ms():
     return int(time.time() * 1000)
 
 
@@ -541,7 +541,7 @@ def _dump_jks(store, password):
     parts = [JKS_MAGIC, struct.pack('>II', 2, len(store.entries))]
     for entry in store.entries.values():
         alias = entry.alias.lower()
-        stamp = struct.pack('>Q', entry.timestamp if entry.timestamp is not None else _now_ms())
+        stamp = struct.pack('>Q', entry.timestamp if entry.timestamp is not None else now_ms())
         if isinstance(entry, PrivateKeyEntry):
             if entry.key_der is None:
                 if entry.sealed[0] != 'jks':
@@ -574,7 +574,7 @@ def _dump_pkcs12(store, password, encryption):
     def unique_key_id(entry):
         key_id = entry.local_key_id
         if key_id is None or key_id in key_ids:
-            stamp = entry.timestamp if entry.timestamp is not None else _now_ms()
+            stamp = entry.timestamp if entry.timestamp is not None else now_ms()
             key_id = ('Time %d' % stamp).encode('ascii')
             while key_id in key_ids:
                 stamp += 1

@@ -47,6 +47,15 @@ def check_libraries(module, jks=False):
             exception=engine.PYJKS_IMPORT_ERROR)
 
 
+def read_target_file(module, path, what):
+    """Bytes of a file on the managed node named by option what; a clear failure otherwise."""
+    try:
+        with open(path, 'rb') as handle:
+            return handle.read()
+    except (IOError, OSError) as exc:
+        fail(module, 'cannot read %s %s: %s' % (what, path, exc.strerror))
+
+
 def fail(module, error, **result):
     """One clear error; KeystoreError messages never contain a secret."""
     if isinstance(error, engine.KeystoreError):
@@ -147,3 +156,42 @@ class StoreSession(object):
 
 def diff(before, after):
     return {'before': engine.summary(before), 'after': engine.summary(after)}
+
+
+def entry_argument_spec():
+    """Options of modules that change entries of a store they may create (store_type for a new store)."""
+    spec = write_argument_spec()
+    spec.update(store_type=dict(type='str', choices=['jks', 'pkcs12']))
+    return spec
+
+
+def load_or_create(module, session):
+    """The store of the session, or a new empty one of store_type (default pkcs12). Returns (store, created)."""
+    params = module.params
+    store = session.load()
+    if store is None:
+        return engine.Keystore(params.get('store_type') or 'pkcs12', params.get('pkcs12_encryption') or 'modern'), True
+    if params.get('store_type') and params['store_type'] != store.store_type:
+        fail(module, '%s is a %s store, not %s; convert it first with javasec.keystore.keystore (store_type: %s)'
+             % (session.path, store.store_type.upper(), params['store_type'].upper(), params['store_type']))
+    if store.store_type == 'jceks':
+        fail(module, '%s is a JCEKS store, which cannot be written; convert it first with javasec.keystore.keystore '
+                     '(store_type: pkcs12)' % session.path)
+    return store, False
+
+
+def save_if_changed(module, session, before, store, changed, created, result):
+    """Write the store when something changed (or an option such as pkcs12_encryption asks for it).
+
+    before is engine.summary() of the store taken before it was changed ({} for a new store).
+    """
+    encryption = module.params.get('pkcs12_encryption') or store.encryption
+    if store.store_type == 'pkcs12' and not created and encryption != store.encryption:
+        changed = True
+    if changed or created:
+        session.write(session.serialize(store, encryption=encryption), result)
+        store.encryption = encryption
+        if module._diff:
+            result['diff'] = {'before': before, 'after': engine.summary(store)}
+    session.apply_file_attributes(result, created=created)
+    return result

@@ -1,0 +1,182 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) javasec.keystore contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: cert_reply
+short_description: Install a CA-signed certificate (CA reply) onto an existing private key entry
+version_added: 0.1.0
+description:
+  - What C(keytool -importcert -alias KEY -file signed.crt) does - replaces the chain of a private key entry with the
+    certificate a CA issued for its key, and the CA chain, keeping the key.
+  - The reply must carry the entry's public key; a reply for another key is refused.
+  - The chain is ordered leaf to root and completed from the reply, O(chain), the trusted entries of the store and
+    those of O(truststore_path); when it cannot be completed the task fails naming the missing issuer (keytool's
+    "Failed to establish chain from reply").
+  - Renewing a CA-signed certificate is the same task with the new reply.
+  - No change when the installed chain already equals the reply's chain.
+extends_documentation_fragment:
+  - ansible.builtin.files
+  - javasec.keystore.keystore
+  - javasec.keystore.keystore.write
+  - javasec.keystore.keystore.attributes
+options:
+  alias:
+    description: Alias of the private key entry.
+    type: str
+    required: true
+  certificate:
+    description: The CA reply (PEM, possibly with the chain, or DER), from the controller.
+    type: str
+  certificate_path:
+    description: Path on the managed node of the CA reply.
+    type: path
+  chain:
+    description: CA certificates (PEM, any order), from the controller.
+    type: str
+  chain_path:
+    description: Path on the managed node of CA certificates (PEM, any order).
+    type: path
+  truststore_path:
+    description: A keystore on the managed node whose trusted entries may complete the chain.
+    type: path
+  truststore_password:
+    description: Password of O(truststore_path).
+    type: str
+  validate_chain:
+    description: Fail when the chain cannot be completed to a self-signed root (else store what there is).
+    type: bool
+    default: true
+  allow_expired:
+    description: Install a reply that has already expired (by default this is refused).
+    type: bool
+    default: false
+seealso:
+  - module: javasec.keystore.csr
+  - module: javasec.keystore.key_entry
+author:
+  - javasec.keystore contributors
+'''
+
+EXAMPLES = r'''
+- name: Install the certificate the CA signed from our CSR
+  javasec.keystore.cert_reply:
+    path: /opt/wso2/repository/resources/security/wso2carbon.jks
+    password: "{{ keystore_password }}"
+    alias: wso2carbon
+    certificate: "{{ lookup('ansible.builtin.file', 'signed/' ~ inventory_hostname ~ '.crt') }}"
+    chain: "{{ lookup('ansible.builtin.file', 'ca-chain.pem') }}"
+'''
+
+RETURN = r'''
+alias:
+  description: Alias of the entry.
+  returned: always
+  type: str
+change_reason:
+  description: V(chain_updated) when the chain was replaced, else null.
+  returned: always
+  type: str
+sha256:
+  description: SHA-256 fingerprint of the leaf certificate.
+  returned: success
+  type: str
+chain:
+  description: The installed chain, leaf first (subject, issuer, not_after, sha256).
+  returned: success
+  type: list
+  elements: dict
+backup_file:
+  description: Name of the backup file that was created.
+  returned: changed and if O(backup) is V(true)
+  type: str
+'''
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.javasec.keystore.plugins.module_utils import _certs as certs
+from ansible_collections.javasec.keystore.plugins.module_utils import _keystore as engine
+from ansible_collections.javasec.keystore.plugins.module_utils._module import (
+    StoreSession, fail, read_target_file, save_if_changed, write_argument_spec)
+
+
+def main():
+    argument_spec = write_argument_spec()
+    argument_spec.update(
+        alias=dict(type='str', required=True),
+        certificate=dict(type='str'),
+        certificate_path=dict(type='path'),
+        chain=dict(type='str'),
+        chain_path=dict(type='path'),
+        truststore_path=dict(type='path'),
+        truststore_password=dict(type='str', no_log=True),
+        validate_chain=dict(type='bool', default=True),
+        allow_expired=dict(type='bool', default=False),
+    )
+    module = AnsibleModule(
+        argument_spec=argument_spec, supports_check_mode=True, add_file_common_args=True,
+        mutually_exclusive=[('certificate', 'certificate_path')],
+        required_one_of=[('certificate', 'certificate_path')],
+        required_together=[('truststore_path', 'truststore_password')],
+    )
+    params = module.params
+    alias = params['alias'].lower()
+    result = {'changed': False, 'alias': alias, 'change_reason': None}
+    try:
+        given = []
+        for option in ('certificate', 'certificate_path', 'chain', 'chain_path'):
+            value = params[option]
+            if value is not None:
+                if option.endswith('_path'):
+                    value = read_target_file(module, value, option)
+                given.extend(certs.load_certificates(value, option))
+        pool = []
+        if params['truststore_path']:
+            data = read_target_file(module, params['truststore_path'], 'truststore_path')
+            other = engine.load_bytes(data, params['truststore_password'])
+            pool = [e.cert for e in other.entries.values() if isinstance(e, engine.TrustedCertEntry)]
+    except engine.KeystoreError as exc:
+        fail(module, exc)
+
+    with StoreSession(module) as session:
+        store = session.load()
+        if store is None:
+            fail(module, '%s does not exist; a CA reply needs the key entry it was issued for' % session.path)
+        before = engine.summary(store)
+        entry = store.get(alias)
+        if not isinstance(entry, engine.PrivateKeyEntry) or not entry.chain:
+            fail(module, 'alias "%s" is not a private key entry of %s' % (alias, session.path))
+        current_key = certs.public_der(engine.load_cert(entry.chain[0]).public_key())
+        leaf = None
+        for cert_der in given:
+            if certs.public_der(engine.load_cert(cert_der).public_key()) == current_key:
+                leaf = cert_der
+                break
+        if leaf is None:
+            subjects = ', '.join('"%s"' % engine.load_cert(c).subject.rfc4514_string() for c in given)
+            fail(module, 'the reply is not for the key of alias "%s": none of its certificates (%s) carries that '
+                         'public key' % (alias, subjects))
+        try:
+            if not params['allow_expired']:
+                certs.check_validity(leaf, 'the CA reply')
+            trusted = [e.cert for e in store.entries.values() if isinstance(e, engine.TrustedCertEntry)]
+            chain = certs.complete_chain(leaf, given + trusted + pool, params['validate_chain'], 'the CA reply',
+                                          'truststore_path')
+        except engine.KeystoreError as exc:
+            fail(module, exc)
+        changed = chain != entry.chain
+        if changed:
+            entry.chain = chain
+            entry.timestamp = engine.now_ms()
+            result['change_reason'] = 'chain_updated'
+        save_if_changed(module, session, before, store, changed, False, result)
+        result.update(sha256=engine.fingerprint(chain[0]), chain=certs.chain_summary(chain))
+    module.exit_json(**result)
+
+
+if __name__ == '__main__':
+    main()

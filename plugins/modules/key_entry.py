@@ -1,0 +1,522 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) javasec.keystore contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: key_entry
+short_description: Generate or import a private key entry (key and certificate chain) in a Java keystore
+version_added: 0.1.0
+description:
+  - Manages one private-key entry - a key with its certificate chain, leaf first - in a JKS or PKCS12 keystore,
+    creating the store when it is missing. Every other entry of the store is kept as it is.
+  - B(Generate) (what C(keytool -genkeypair) does) when no import option is given - a new key and a self-signed
+    certificate, with subject alternative names and a validity of O(validity_days) (365 by default, not keytool's 90).
+  - B(Import) (what C(openssl pkcs12 -export) plus C(keytool -importkeystore) do) when O(private_key),
+    O(private_key_path) or O(src_path) is given - the key must match the leaf certificate; the chain is ordered leaf
+    to root whatever order it came in, each signature is verified, and missing intermediates or the root are
+    taken from the store's trusted entries or O(ca_path), as C(keytool -trustcacerts) does.
+  - Idempotent by content - the same key with the same full chain is no change, whatever alias or order it came in.
+  - B(Renew) with O(renew_before_days) - a self-signed entry whose certificate expires within that many days is
+    re-issued on the same key (what C(keytool -selfcert) does), or on a new key with O(rekey=true). A CA-signed entry
+    is reported with RV(needs_renewal); renew it with M(javasec.keystore.csr) and M(javasec.keystore.cert_reply).
+extends_documentation_fragment:
+  - ansible.builtin.files
+  - javasec.keystore.keystore
+  - javasec.keystore.keystore.write
+  - javasec.keystore.keystore.attributes
+options:
+  alias:
+    description:
+      - Alias of the entry. Written in lowercase.
+    type: str
+    required: true
+  state:
+    description:
+      - V(present) makes sure the entry exists as described; V(absent) removes it.
+    type: str
+    choices: [present, absent]
+    default: present
+  store_type:
+    description:
+      - Type of the store when this task creates it. An existing store of another type makes the task fail; convert
+        it with M(javasec.keystore.keystore).
+    type: str
+    choices: [jks, pkcs12]
+  key_password:
+    description:
+      - Password of this key entry. Defaults to the store password.
+      - Only JKS can protect a key with its own password; for PKCS12 a different value is refused, since Java cannot
+        open such a store.
+      - WSO2 products need the key password to equal the store password.
+    type: str
+  key_type:
+    description: Algorithm of a generated key.
+    type: str
+    choices: [rsa, ec, ed25519]
+    default: rsa
+  key_size:
+    description: Size of a generated RSA key in bits.
+    type: int
+    default: 2048
+  curve:
+    description: Curve of a generated EC key.
+    type: str
+    choices: [secp256r1, secp384r1, secp521r1]
+    default: secp256r1
+  subject:
+    description:
+      - Subject of a generated certificate, as a dname string (V(CN=host,OU=IT,O=Example,L=City,ST=State,C=NL); keytool's
+        V(S=) is accepted for V(ST=)) or a dictionary (V({CN: host, O: Example})).
+      - Required to generate a new entry.
+    type: raw
+  subject_alt_names:
+    description:
+      - Subject alternative names of a generated certificate, each with its type - V(DNS:host.example.com),
+        V(IP:192.0.2.1), V(URI:https://host), V(email:ops@example.com).
+      - Without them clients verifying host names fail with "No subject alternative DNS name matching".
+    type: list
+    elements: str
+    default: []
+  validity_days:
+    description: Validity of a generated certificate in days.
+    type: int
+    default: 365
+  signature_algorithm:
+    description:
+      - Signature algorithm of a generated certificate, for example V(SHA256withRSA) or V(SHA384withECDSA).
+      - Default - SHA-256 (SHA-384 or SHA-512 for larger EC curves); Ed25519 has its own.
+    type: str
+  key_usage:
+    description:
+      - Key usage of a generated certificate, for example V(digitalSignature), V(keyEncipherment),
+        V(dataEncipherment) (needed by WSO2's cipher tool), V(keyCertSign).
+    type: list
+    elements: str
+    default: []
+  extended_key_usage:
+    description: Extended key usage of a generated certificate, for example V(serverAuth), V(clientAuth), or an OID.
+    type: list
+    elements: str
+    default: []
+  is_ca:
+    description: Whether a generated certificate is a CA (basicConstraints CA:true).
+    type: bool
+    default: false
+  private_key:
+    description: The private key to import, PEM (PKCS#1, SEC1 or PKCS#8, encrypted or not) or DER, from the controller.
+    type: str
+  private_key_path:
+    description: Path on the managed node of the private key to import.
+    type: path
+  private_key_passphrase:
+    description: Passphrase of an encrypted O(private_key) or O(private_key_path).
+    type: str
+  certificate:
+    description:
+      - The certificate of the key (PEM or DER), from the controller. It may also carry the chain; the leaf is
+        found by matching the key.
+    type: str
+  certificate_path:
+    description: Path on the managed node of the certificate of the key.
+    type: path
+  chain:
+    description: CA certificates of the chain (PEM, any order), from the controller.
+    type: str
+  chain_path:
+    description: Path on the managed node of the CA certificates of the chain (PEM, any order).
+    type: path
+  src_path:
+    description:
+      - Import the key and chain from this PKCS12/PFX or JKS file on the managed node instead
+        (what C(keytool -importkeystore) does).
+    type: path
+  src_password:
+    description: Password of O(src_path).
+    type: str
+  src_alias:
+    description: Alias of the entry in O(src_path). Defaults to its only private key entry.
+    type: str
+  ca_path:
+    description: A PEM file on the managed node with CA certificates used to complete the chain.
+    type: path
+  validate_chain:
+    description:
+      - Verify every signature of the chain and fail, naming the missing issuer, when it cannot be completed to a
+        self-signed root.
+      - With V(false) an incomplete chain is stored as it is.
+    type: bool
+    default: true
+  renew_before_days:
+    description:
+      - Renew a self-signed entry whose certificate expires within this many days (or has expired).
+    type: int
+  rekey:
+    description: Renew with a new key instead of the current one.
+    type: bool
+    default: false
+  force:
+    description: Generate a new key and certificate even when the entry exists.
+    type: bool
+    default: false
+seealso:
+  - module: javasec.keystore.csr
+  - module: javasec.keystore.cert_reply
+  - module: javasec.keystore.keystore_info
+author:
+  - javasec.keystore contributors
+'''
+
+EXAMPLES = r'''
+- name: Generate a server key the way WSO2 needs it (key password = store password)
+  javasec.keystore.key_entry:
+    path: /opt/wso2/repository/resources/security/wso2carbon.jks
+    store_type: jks
+    password: "{{ keystore_password }}"
+    alias: wso2carbon
+    subject: "CN={{ inventory_hostname }},OU=IT,O=Example,C=NL"
+    subject_alt_names:
+      - "DNS:{{ inventory_hostname }}"
+      - "DNS:{{ ansible_facts['fqdn'] }}"
+      - "IP:{{ ansible_facts['default_ipv4']['address'] }}"
+    key_usage: [digitalSignature, keyEncipherment, dataEncipherment]
+    extended_key_usage: [serverAuth, clientAuth]
+    validity_days: 825
+    renew_before_days: 30
+
+- name: Import an existing key, certificate and CA chain
+  javasec.keystore.key_entry:
+    path: /opt/app/conf/keystore.p12
+    password: "{{ keystore_password }}"
+    alias: server
+    private_key: "{{ lookup('ansible.builtin.file', 'server.key') }}"
+    certificate: "{{ lookup('ansible.builtin.file', 'server.crt') }}"
+    chain: "{{ lookup('ansible.builtin.file', 'ca-chain.pem') }}"
+
+- name: Take the key out of a PFX file
+  javasec.keystore.key_entry:
+    path: /opt/app/conf/keystore.jks
+    password: "{{ keystore_password }}"
+    alias: server
+    src_path: /tmp/server.pfx
+    src_password: "{{ pfx_password }}"
+'''
+
+RETURN = r'''
+alias:
+  description: Alias of the entry.
+  returned: always
+  type: str
+  sample: wso2carbon
+change_reason:
+  description: V(created), V(chain_updated) (same key, new chain), V(renewed) (same key, new certificate),
+    V(rekeyed) (new key), V(removed), or null when nothing changed.
+  returned: always
+  type: str
+  sample: created
+sha256:
+  description: SHA-256 fingerprint of the leaf certificate.
+  returned: state is present
+  type: str
+chain:
+  description: The chain, leaf first.
+  returned: state is present
+  type: list
+  elements: dict
+  contains:
+    subject:
+      description: Subject.
+      type: str
+    issuer:
+      description: Issuer.
+      type: str
+    not_after:
+      description: End of validity (ISO 8601, UTC).
+      type: str
+    sha256:
+      description: SHA-256 fingerprint.
+      type: str
+days_remaining:
+  description: Whole days until the leaf certificate expires.
+  returned: state is present
+  type: int
+needs_renewal:
+  description: Whether the leaf expires within O(renew_before_days) and this task could not renew it (CA-signed).
+  returned: state is present
+  type: bool
+store_type:
+  description: Type of the store.
+  returned: always
+  type: str
+backup_file:
+  description: Name of the backup file that was created.
+  returned: changed and if O(backup) is V(true)
+  type: str
+'''
+
+import datetime
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.javasec.keystore.plugins.module_utils import _certs as certs
+from ansible_collections.javasec.keystore.plugins.module_utils import _keystore as engine
+from ansible_collections.javasec.keystore.plugins.module_utils._module import (
+    StoreSession, check_libraries, entry_argument_spec, fail, load_or_create, read_target_file, save_if_changed)
+
+IMPORT_OPTIONS = ('private_key', 'private_key_path', 'src_path')
+
+
+def trusted_pool(store):
+    return [e.cert for e in store.entries.values() if isinstance(e, engine.TrustedCertEntry)]
+
+
+def material_to_import(module, store):
+    """(key_der, chain) from the import options, chain completed and validated."""
+    params = module.params
+    pool = []
+    if params['src_path']:
+        if params['src_password'] is None:
+            fail(module, 'src_password is required with src_path')
+        data = read_target_file(module, params['src_path'], 'src_path')
+        try:
+            if data[:4] in (engine.JKS_MAGIC, engine.JCEKS_MAGIC):
+                check_libraries(module, jks=True)
+            source = engine.load_bytes(data, params['src_password'])
+        except engine.KeystoreError as exc:
+            fail(module, '%s: %s' % (params['src_path'], exc))
+        keys = [e for e in source.entries.values() if isinstance(e, engine.PrivateKeyEntry)]
+        if params['src_alias']:
+            keys = [e for e in keys if e.alias.lower() == params['src_alias'].lower()]
+        if len(keys) != 1:
+            fail(module, '%s holds %s; set src_alias to one of: %s' % (
+                params['src_path'], 'no such private key entry' if not keys else '%d private key entries' % len(keys),
+                ', '.join(e.alias for e in source.entries.values() if isinstance(e, engine.PrivateKeyEntry))))
+        if keys[0].key_der is None:
+            fail(module, 'the key of "%s" in %s cannot be decrypted with src_password' % (keys[0].alias,
+                                                                                           params['src_path']))
+        key_der = keys[0].key_der
+        given = list(keys[0].chain)
+        pool.extend(trusted_pool(source))
+    else:
+        key_data = params['private_key']
+        if key_data is None:
+            key_data = read_target_file(module, params['private_key_path'], 'private_key_path')
+        key_der = certs.load_private_key(key_data, params['private_key_passphrase'])
+        given = []
+        for option, what in (('certificate', 'certificate'), ('certificate_path', 'certificate_path'),
+                             ('chain', 'chain'), ('chain_path', 'chain_path')):
+            value = params[option]
+            if value is None:
+                continue
+            if option.endswith('_path'):
+                value = read_target_file(module, value, option)
+            given.extend(certs.load_certificates(value, what))
+        if not given:
+            fail(module, 'importing a key needs its certificate (certificate or certificate_path)')
+    if params['ca_path']:
+        pool.extend(certs.load_certificates(read_target_file(module, params['ca_path'], 'ca_path'), 'ca_path'))
+    leaf = certs.find_leaf(key_der, given)
+    if leaf is None:
+        fail(module, 'the private key does not match the certificate: none of the %d given certificate(s) carries '
+                     'its public key' % len(given))
+    chain = certs.complete_chain(leaf, given + pool + trusted_pool(store), params['validate_chain'],
+                                 'the imported certificate')
+    return key_der, chain
+
+
+def generated(module, key=None, existing_key_der=None):
+    """(key_der, [self-signed cert]) for the generation options, on key (or a new key)."""
+    params = module.params
+    if params['subject'] is None:
+        fail(module, 'subject is required to generate a key entry')
+    if key is None:
+        key = certs.generate_key(params['key_type'], params['key_size'], params['curve'])
+    name = certs.parse_subject(params['subject'])
+    cert = certs.build_certificate(
+        name, key.public_key(), name, key, params['validity_days'], certs.parse_sans(params['subject_alt_names']),
+        params['key_usage'], params['extended_key_usage'], params['is_ca'], params['signature_algorithm'],
+        issuer_public_key=key.public_key() if params['is_ca'] else None)
+    return existing_key_der or certs.private_key_der(key), [cert]
+
+
+def key_matches_options(module, entry):
+    """Whether the entry's key has the requested type and size (judged from the leaf's public key)."""
+    params = module.params
+    algorithm, size = engine.public_key_info(engine.load_cert(entry.chain[0]).public_key())
+    if params['key_type'] == 'rsa':
+        return algorithm == 'RSA' and size == params['key_size']
+    if params['key_type'] == 'ec':
+        return algorithm == 'EC' and size == int(params['curve'][4:7])
+    return algorithm == 'Ed25519'
+
+
+def cert_matches_options(module, cert_der):
+    """Whether a self-signed leaf carries the requested subject, SANs, usages and CA flag."""
+    params = module.params
+    cert = engine.load_cert(cert_der)
+    info = engine.cert_info(cert_der)
+    if cert.subject != certs.parse_subject(params['subject']):
+        return False
+    wanted_sans = sorted(certs.parse_sans(params['subject_alt_names']), key=repr)
+    if sorted(certs.extension(cert, 'SubjectAlternativeName') or [], key=repr) != wanted_sans:
+        return False
+    if info['is_ca'] != params['is_ca']:
+        return False
+    ku = certs.extension(cert, 'KeyUsage')
+    if params['key_usage']:
+        if ku != certs.key_usage_extension(params['key_usage']):
+            return False
+    elif ku is not None:
+        return False
+    eku = certs.extension(cert, 'ExtendedKeyUsage')
+    if params['extended_key_usage']:
+        if eku is None or list(eku) != list(certs.eku_extension(params['extended_key_usage'])):
+            return False
+    elif eku is not None:
+        return False
+    return True
+
+
+def days_left(cert_der):
+    not_after = engine.cert_not_after(engine.load_cert(cert_der))
+    return (not_after - datetime.datetime.now(datetime.timezone.utc)).total_seconds() / 86400.0
+
+
+def plan_generate(module, entry):
+    """(reason, key_der, chain) or (None, None, None) when the entry already is what is asked."""
+    params = module.params
+    if entry is None or params['force']:
+        key_der, chain = generated(module)
+        return ('created' if entry is None else 'rekeyed'), key_der, chain
+    if not entry.chain:
+        key_der, chain = generated(module)
+        return 'rekeyed', key_der, chain
+    leaf = entry.chain[0]
+    self_signed = len(entry.chain) == 1 and engine.cert_info(leaf)['self_signed']
+    if not key_matches_options(module, entry):
+        if not self_signed:
+            module.warn('the key of "%s" is not the requested type or size, but its certificate is CA-signed; it is '
+                        'left alone (use force to replace it)' % entry.alias)
+            return None, None, None
+        key_der, chain = generated(module)
+        return 'rekeyed', key_der, chain
+    expiring = params['renew_before_days'] is not None and days_left(leaf) < params['renew_before_days']
+    if not self_signed:
+        return None, None, None
+    if expiring and params['rekey']:
+        key_der, chain = generated(module)
+        return 'rekeyed', key_der, chain
+    if expiring or (params['subject'] is not None and not cert_matches_options(module, leaf)):
+        if entry.key_der is None:
+            fail(module, 'the key of "%s" cannot be decrypted; give its password in key_password' % entry.alias)
+        key_der, chain = generated(module, certs.load_key(entry.key_der), entry.key_der)
+        return ('renewed' if expiring else 'chain_updated'), key_der, chain
+    return None, None, None
+
+
+def plan_import(module, store, entry):
+    key_der, chain = material_to_import(module, store)
+    if entry is None:
+        return 'created', key_der, chain
+    same_key = bool(entry.chain) and certs.public_der(certs.load_key(key_der).public_key()) == \
+        certs.public_der(engine.load_cert(entry.chain[0]).public_key())
+    if same_key and entry.chain == chain:
+        return None, None, None
+    return ('chain_updated' if same_key else 'rekeyed'), key_der, chain
+
+
+def main():
+    argument_spec = entry_argument_spec()
+    argument_spec.update(
+        alias=dict(type='str', required=True),
+        state=dict(type='str', default='present', choices=['present', 'absent']),
+        key_password=dict(type='str', no_log=True),
+        key_type=dict(type='str', default='rsa', choices=['rsa', 'ec', 'ed25519']),
+        key_size=dict(type='int', default=2048),
+        curve=dict(type='str', default='secp256r1', choices=['secp256r1', 'secp384r1', 'secp521r1']),
+        subject=dict(type='raw'),
+        subject_alt_names=dict(type='list', elements='str', default=[]),
+        validity_days=dict(type='int', default=365),
+        signature_algorithm=dict(type='str'),
+        key_usage=dict(type='list', elements='str', default=[]),
+        extended_key_usage=dict(type='list', elements='str', default=[]),
+        is_ca=dict(type='bool', default=False),
+        private_key=dict(type='str', no_log=True),
+        private_key_path=dict(type='path'),
+        private_key_passphrase=dict(type='str', no_log=True),
+        certificate=dict(type='str'),
+        certificate_path=dict(type='path'),
+        chain=dict(type='str'),
+        chain_path=dict(type='path'),
+        src_path=dict(type='path'),
+        src_password=dict(type='str', no_log=True),
+        src_alias=dict(type='str'),
+        ca_path=dict(type='path'),
+        validate_chain=dict(type='bool', default=True),
+        renew_before_days=dict(type='int'),
+        rekey=dict(type='bool', default=False),
+        force=dict(type='bool', default=False),
+    )
+    module = AnsibleModule(
+        argument_spec=argument_spec,
+        supports_check_mode=True,
+        add_file_common_args=True,
+        mutually_exclusive=[
+            ('private_key', 'private_key_path', 'src_path'),
+            ('certificate', 'certificate_path', 'src_path'),
+        ],
+    )
+    params = module.params
+    alias = params['alias'].lower()
+    if params['key_password'] is not None:
+        params['key_passwords'] = dict(params['key_passwords'] or {}, **{alias: params['key_password']})
+    result = {'changed': False, 'alias': alias, 'change_reason': None}
+    with StoreSession(module) as session:
+        store, created = load_or_create(module, session)
+        before = engine.summary(store) if not created else {}
+        result['store_type'] = store.store_type
+        entry = store.get(alias)
+        if entry is not None and not isinstance(entry, engine.PrivateKeyEntry):
+            fail(module, engine.AliasClashError('alias "%s" is a %s entry, not a private key entry'
+                                                % (alias, entry.kind.replace('_', ' '))))
+        if params['state'] == 'absent':
+            if entry is not None:
+                store.remove(alias)
+                result['change_reason'] = 'removed'
+                save_if_changed(module, session, before, store, True, False, result)
+            module.exit_json(**result)
+
+        key_password = params['key_password']
+        if key_password is not None and key_password != params['password'] and store.store_type == 'pkcs12':
+            fail(module, engine.KeystoreError(
+                'PKCS12 keystores cannot protect the key of alias "%s" with a password other than the store password '
+                '(Java does not support it); use the store password, or a JKS store' % alias))
+        try:
+            if any(params[o] for o in IMPORT_OPTIONS):
+                reason, key_der, chain = plan_import(module, store, entry)
+            else:
+                reason, key_der, chain = plan_generate(module, entry)
+        except engine.KeystoreError as exc:
+            fail(module, exc)
+        if reason is not None:
+            new = engine.PrivateKeyEntry(alias, chain, key_der=key_der, timestamp=engine.now_ms(),
+                                         key_password=key_password if key_password != params['password'] else None)
+            store.add(new, replace=True)
+            entry = new
+            result['change_reason'] = reason
+        save_if_changed(module, session, before, store, reason is not None, created, result)
+        leaf_days = days_left(entry.chain[0])
+        result.update(
+            sha256=engine.fingerprint(entry.chain[0]),
+            chain=certs.chain_summary(entry.chain),
+            days_remaining=int(leaf_days // 1),
+            needs_renewal=bool(params['renew_before_days'] is not None and leaf_days < params['renew_before_days']),
+        )
+    module.exit_json(**result)
+
+
+if __name__ == '__main__':
+    main()
