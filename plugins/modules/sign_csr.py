@@ -1,0 +1,297 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) javasec.keystore contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: sign_csr
+short_description: Sign a PKCS#10 CSR with a CA key entry kept in a keystore
+version_added: 0.1.0
+description:
+  - Issues a certificate for a CSR with the private key of a CA entry of a keystore (what C(keytool -gencert) does),
+    and returns it with the CA chain, ready for M(javasec.keystore.cert_reply).
+  - The CSR's signature is verified. Subject and subject alternative names are copied from the CSR unless overridden.
+  - Idempotent - when O(dest) already holds a certificate issued by this CA for the same public key, subject, names and
+    usages, valid for more than O(renew_before_days), it is returned unchanged and nothing is signed.
+  - Meant to run where the CA lives, usually the controller (C(delegate_to: localhost), C(run_once) per host batch).
+extends_documentation_fragment:
+  - ansible.builtin.files
+options:
+  ca_path:
+    description: Keystore (JKS or PKCS12) holding the CA's private key entry.
+    type: path
+    required: true
+  ca_password:
+    description: Password of O(ca_path) (and of the CA key).
+    type: str
+    required: true
+  ca_alias:
+    description: Alias of the CA's private key entry in O(ca_path).
+    type: str
+    required: true
+  csr:
+    description: The CSR, PEM or DER content.
+    type: str
+  csr_path:
+    description: Path of the CSR file.
+    type: path
+  dest:
+    description:
+      - Where to keep the issued certificate (PEM). Needed for idempotency; without it every run signs anew.
+    type: path
+  validity_days:
+    description: Validity of the issued certificate in days.
+    type: int
+    default: 365
+  renew_before_days:
+    description: Issue a new certificate when the one in O(dest) expires within this many days.
+    type: int
+    default: 30
+  subject:
+    description: Subject of the certificate (dname string or dictionary); default the CSR's subject.
+    type: raw
+  subject_alt_names:
+    description:
+      - Subject alternative names (V(DNS:name), V(IP:address), ...); default those requested in the CSR.
+    type: list
+    elements: str
+  key_usage:
+    description: Key usage of the certificate; default V(digitalSignature) and V(keyEncipherment), or CA usages when O(is_ca).
+    type: list
+    elements: str
+  extended_key_usage:
+    description: Extended key usage; default V(serverAuth) and V(clientAuth) unless O(is_ca).
+    type: list
+    elements: str
+  is_ca:
+    description: Issue a CA certificate (basicConstraints CA:true), for an intermediate CA.
+    type: bool
+    default: false
+  path_length:
+    description: Path length constraint of a CA certificate.
+    type: int
+  signature_algorithm:
+    description: Signature algorithm, for example V(SHA256withRSA); default by the CA key type.
+    type: str
+attributes:
+  check_mode:
+    description: Can run in check_mode and return changed status prediction without modifying target.
+    support: full
+  diff_mode:
+    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
+    support: none
+  safe_file_operations:
+    description: Uses strict file operations to ensure proper permissions and avoid data corruption.
+    support: full
+  idempotent:
+    description: When run twice in a row with the same arguments, the second run reports no change.
+    support: full
+    details:
+      - Only with O(dest).
+seealso:
+  - module: javasec.keystore.csr
+  - module: javasec.keystore.cert_reply
+author:
+  - javasec.keystore contributors
+'''
+
+EXAMPLES = r'''
+- name: Sign the host's CSR with the local CA on the controller
+  javasec.keystore.sign_csr:
+    ca_path: "{{ playbook_dir }}/local-ca/ca.p12"
+    ca_password: "{{ local_ca_password }}"
+    ca_alias: root
+    csr: "{{ host_csr.csr }}"
+    dest: "{{ playbook_dir }}/local-ca/issued/{{ inventory_hostname }}.pem"
+    validity_days: 397
+  delegate_to: localhost
+  register: signed
+'''
+
+RETURN = r'''
+certificate:
+  description: The issued certificate (PEM).
+  returned: success
+  type: str
+chain:
+  description: The issued certificate followed by the CA chain (PEM), as a CA reply.
+  returned: success
+  type: str
+ca_certificate:
+  description: The CA's root certificate (PEM), for truststores.
+  returned: success
+  type: str
+sha256:
+  description: SHA-256 fingerprint of the issued certificate.
+  returned: success
+  type: str
+not_after:
+  description: End of validity of the issued certificate (ISO 8601, UTC).
+  returned: success
+  type: str
+'''
+
+import datetime
+import os
+import tempfile
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.javasec.keystore.plugins.module_utils import _certs as certs
+from ansible_collections.javasec.keystore.plugins.module_utils import _keystore as engine
+from ansible_collections.javasec.keystore.plugins.module_utils._module import check_libraries, fail, read_target_file
+
+try:
+    from cryptography import x509
+    from cryptography.hazmat.primitives import serialization
+except ImportError:
+    pass  # reported by check_libraries
+
+
+def load_csr(data):
+    data = certs.to_bytes(data)
+    try:
+        if b'-----BEGIN' in data:
+            return x509.load_pem_x509_csr(data)
+        return x509.load_der_x509_csr(data)
+    except ValueError:
+        raise certs.CertificateInputError('the CSR cannot be parsed (neither PEM nor DER PKCS#10)')
+
+
+def wanted_extensions(params, csr):
+    sans = params['subject_alt_names']
+    if sans is None:
+        requested = certs.extension(csr, 'SubjectAlternativeName')
+        san_objects = list(requested) if requested is not None else []
+    else:
+        san_objects = certs.parse_sans(sans)
+    if params['key_usage'] is not None:
+        key_usage = params['key_usage']
+    elif params['is_ca']:
+        key_usage = ['keyCertSign', 'cRLSign', 'digitalSignature']
+    else:
+        key_usage = ['digitalSignature', 'keyEncipherment']
+    if params['extended_key_usage'] is not None:
+        eku = params['extended_key_usage']
+    else:
+        eku = [] if params['is_ca'] else ['serverAuth', 'clientAuth']
+    return san_objects, key_usage, eku
+
+
+def current_is_good(dest, ca_cert, csr, subject, sans, key_usage, eku, params):
+    try:
+        with open(dest, 'rb') as handle:
+            cert = x509.load_pem_x509_certificate(handle.read())
+    except (IOError, OSError, ValueError):
+        return False
+    if cert.issuer != ca_cert.subject or cert.subject != subject:
+        return False
+    try:
+        cert.verify_directly_issued_by(ca_cert)
+    except Exception:
+        return False
+    if certs.public_der(cert.public_key()) != certs.public_der(csr.public_key()):
+        return False
+    current_sans = certs.extension(cert, 'SubjectAlternativeName')
+    if sorted(list(current_sans or []), key=repr) != sorted(sans, key=repr):
+        return False
+    if certs.extension(cert, 'KeyUsage') != (certs.key_usage_extension(key_usage) if key_usage else None):
+        return False
+    current_eku = certs.extension(cert, 'ExtendedKeyUsage')
+    if list(current_eku or []) != (list(certs.eku_extension(eku)) if eku else []):
+        return False
+    basic = certs.extension(cert, 'BasicConstraints')
+    if bool(basic and basic.ca) != params['is_ca']:
+        return False
+    remaining = engine.cert_not_after(cert) - datetime.datetime.now(datetime.timezone.utc)
+    return remaining.total_seconds() > params['renew_before_days'] * 86400
+
+
+def write_pem(module, dest, text):
+    directory = os.path.dirname(os.path.abspath(dest))
+    fd, tmp = tempfile.mkstemp(prefix='.sign_csr.', dir=directory)
+    with os.fdopen(fd, 'w') as handle:
+        handle.write(text)
+    module.atomic_move(tmp, dest)
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec=dict(
+            ca_path=dict(type='path', required=True),
+            ca_password=dict(type='str', required=True, no_log=True),
+            ca_alias=dict(type='str', required=True),
+            csr=dict(type='str'),
+            csr_path=dict(type='path'),
+            dest=dict(type='path'),
+            validity_days=dict(type='int', default=365),
+            renew_before_days=dict(type='int', default=30),
+            subject=dict(type='raw'),
+            subject_alt_names=dict(type='list', elements='str'),
+            key_usage=dict(type='list', elements='str'),
+            extended_key_usage=dict(type='list', elements='str'),
+            is_ca=dict(type='bool', default=False),
+            path_length=dict(type='int'),
+            signature_algorithm=dict(type='str'),
+        ),
+        supports_check_mode=True,
+        add_file_common_args=True,
+        required_one_of=[('csr', 'csr_path')],
+        mutually_exclusive=[('csr', 'csr_path')],
+    )
+    check_libraries(module)
+    params = module.params
+    result = {'changed': False}
+    try:
+        data = engine.read_file(params['ca_path'])
+        if data is None:
+            fail(module, 'the CA keystore %s does not exist' % params['ca_path'])
+        if data[:4] in (engine.JKS_MAGIC, engine.JCEKS_MAGIC):
+            check_libraries(module, jks=True)
+        ca_store = engine.load_bytes(data, params['ca_password'])
+        entry = ca_store.get(params['ca_alias'])
+        if not isinstance(entry, engine.PrivateKeyEntry) or entry.key_der is None:
+            fail(module, 'alias "%s" of %s is not a private key entry the password opens'
+                 % (params['ca_alias'], params['ca_path']))
+        ca_cert = engine.load_cert(entry.chain[0])
+        ca_key = certs.load_key(entry.key_der)
+        csr_data = params['csr'] if params['csr'] is not None else read_target_file(module, params['csr_path'],
+                                                                                       'csr_path')
+        csr = load_csr(csr_data)
+        if not csr.is_signature_valid:
+            fail(module, 'the CSR signature is not valid')
+        subject = certs.parse_subject(params['subject']) if params['subject'] is not None else csr.subject
+        sans, key_usage, eku = wanted_extensions(params, csr)
+        dest = params['dest']
+        if dest and current_is_good(dest, ca_cert, csr, subject, sans, key_usage, eku, params):
+            with open(dest, 'rb') as handle:
+                cert_der = x509.load_pem_x509_certificate(handle.read()).public_bytes(serialization.Encoding.DER)
+        else:
+            cert_der = certs.build_certificate(
+                subject, csr.public_key(), ca_cert.subject, ca_key, params['validity_days'], sans, key_usage, eku,
+                params['is_ca'], params['signature_algorithm'], issuer_public_key=ca_cert.public_key(),
+                path_length=params['path_length'])
+            result['changed'] = True
+            if dest and not module.check_mode:
+                write_pem(module, dest, certs.pem(cert_der))
+    except engine.KeystoreError as exc:
+        fail(module, exc)
+    if dest and os.path.exists(dest):
+        file_args = module.load_file_common_arguments(params)
+        result['changed'] = module.set_fs_attributes_if_different(file_args, result['changed'])
+    full_chain = [cert_der] + list(entry.chain)
+    result.update(
+        certificate=certs.pem(cert_der),
+        chain=''.join(certs.pem(c) for c in full_chain),
+        ca_certificate=certs.pem(entry.chain[-1]),
+        sha256=engine.fingerprint(cert_der),
+        not_after=engine.iso_date(engine.cert_not_after(engine.load_cert(cert_der))),
+    )
+    module.exit_json(**result)
+
+
+if __name__ == '__main__':
+    main()
