@@ -130,6 +130,14 @@ def general_names(names):
     return out
 
 
+def certificate_sans(cert):
+    """The general names of a certificate's subject alternative name extension (empty list without one)."""
+    try:
+        return list(cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value)
+    except x509.ExtensionNotFound:
+        return []
+
+
 def key_usage_names(key_usage):
     out = []
     for name in certs.KEY_USAGES:

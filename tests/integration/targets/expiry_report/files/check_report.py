@@ -1,0 +1,110 @@
+#!/usr/bin/env python3
+# -*- coding: utf-8 -*-
+# Copyright (c) javasec.keystore contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Structure of an expiry-report.html, as JSON on stdout, for the assertions of the expiry_report target.
+
+Parses the whole page with html.parser (tags must nest and close), the inline SVG with xml.etree (it must be
+well-formed XML on its own), and lists the rows of the certificates table and every http(s) reference.
+"""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import json
+import re
+import sys
+import xml.etree.ElementTree as ET
+
+try:
+    from html.parser import HTMLParser
+except ImportError:  # pragma: no cover
+    HTMLParser = None
+
+VOID = {'area', 'base', 'br', 'col', 'embed', 'hr', 'img', 'input', 'link', 'meta', 'source', 'track', 'wbr'}
+SVG_NS = '{http://www.w3.org/2000/svg}'
+
+
+class Report(HTMLParser):
+    def __init__(self):
+        HTMLParser.__init__(self, convert_charrefs=True)
+        self.stack = []
+        self.errors = []
+        self.tables = {}
+        self.table = None
+        self.row = None
+        self.cell = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag not in VOID:
+            self.stack.append(tag)
+        if tag == 'table':
+            self.table = attrs.get('id')
+            self.tables[self.table] = []
+        elif tag == 'tr' and self.table and 'tbody' in self.stack:
+            self.row = {'class': attrs.get('class', ''), 'id': attrs.get('id'), 'cells': []}
+        elif tag == 'td' and self.row is not None:
+            self.cell = []
+
+    def handle_startendtag(self, tag, attrs):
+        # <rect/> and friends in the inline SVG: no end tag to wait for.
+        pass
+
+    def handle_endtag(self, tag):
+        if tag in VOID:
+            return
+        if not self.stack or self.stack[-1] != tag:
+            self.errors.append('line %d: </%s> closes <%s>' % (self.getpos()[0], tag, self.stack[-1] if self.stack else ''))
+            if tag in self.stack:
+                while self.stack and self.stack.pop() != tag:
+                    pass
+            return
+        self.stack.pop()
+        if tag == 'td' and self.cell is not None:
+            self.row['cells'].append(' '.join(''.join(self.cell).split()))
+            self.cell = None
+        elif tag == 'tr' and self.row is not None:
+            self.tables[self.table].append(self.row)
+            self.row = None
+        elif tag == 'table':
+            self.table = None
+
+    def handle_data(self, data):
+        if self.cell is not None:
+            self.cell.append(data)
+
+
+def main():
+    with open(sys.argv[1], 'rb') as f:
+        text = f.read().decode('utf-8')
+    parser = Report()
+    parser.feed(text)
+    parser.close()
+    if parser.stack:
+        parser.errors.append('unclosed at the end: %s' % ', '.join(parser.stack))
+
+    svg = {'count': text.count('<svg'), 'errors': [], 'groups': [], 'texts': []}
+    for match in re.finditer(r'<svg\b.*?</svg>', text, re.S):
+        try:
+            root = ET.fromstring(match.group(0))
+        except ET.ParseError as exc:
+            svg['errors'].append(str(exc))
+            continue
+        if root.tag != SVG_NS + 'svg':
+            svg['errors'].append('root element is %s' % root.tag)
+        svg['groups'].extend(g.get('class') for g in root.iter(SVG_NS + 'g'))
+        svg['texts'].extend(''.join(t.itertext()) for t in root.iter(SVG_NS + 'text'))
+
+    print(json.dumps({
+        'errors': parser.errors,
+        'tables': parser.tables,
+        'svg': svg,
+        'urls': sorted(set(re.findall(r'''https?://[^\s"'<>)]*''', text))),
+        'scripts': len(re.findall(r'<script\b', text, re.I)),
+        'external_attributes': re.findall(r'''(?:src|href)\s*=\s*["'](?!#)[^"']*''', text),
+    }))
+
+
+if __name__ == '__main__':
+    main()
