@@ -145,7 +145,7 @@ options:
   exclusive:
     description:
       - With O(state=present), make the trusted certificate entries of the store exactly the given
-        certificates (after O(ca_only) and O(expired) filtering): every other trusted certificate entry is
+        certificates (after O(ca_only) and O(expired) filtering) - every other trusted certificate entry is
         removed, and so are extra aliases of a given certificate that the store trusts more than once.
       - Key entries and secret keys are kept as they are.
       - With no certificate given, every trusted certificate entry is removed.
@@ -177,7 +177,7 @@ seealso:
   - module: javasec.keystore.keystore
   - module: javasec.keystore.keystore_info
 author:
-  - javasec.keystore contributors
+  - javasec.keystore contributors (!UNKNOWN)
 '''
 
 EXAMPLES = r'''
