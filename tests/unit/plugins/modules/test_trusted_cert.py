@@ -1,0 +1,303 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) javasec.keystore contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""javasec.keystore.trusted_cert: main() with patched module arguments."""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import base64
+import hashlib
+import json
+import os
+
+import pytest
+
+from ansible_collections.javasec.keystore.plugins.module_utils import _certs as certs
+from ansible_collections.javasec.keystore.plugins.module_utils import _keystore as engine
+from ansible_collections.javasec.keystore.plugins.module_utils import _tls as tls
+from ansible_collections.javasec.keystore.plugins.modules import trusted_cert
+from ansible_collections.javasec.keystore.tests.unit.plugins.keystore_helpers import (
+    STORE_PASSWORD, der_of, pem_of)
+from ansible_collections.javasec.keystore.tests.unit.plugins.tls_server import TlsServer, closed_port
+
+pytest.importorskip('jks')
+
+
+@pytest.fixture
+def run(run_module):
+    def runner(check_mode=False, diff=False, **args):
+        args.setdefault('password', STORE_PASSWORD)
+        result = run_module(trusted_cert, args, check_mode=check_mode, diff=diff)
+        assert STORE_PASSWORD not in json.dumps(result, default=str)
+        return result
+    return runner
+
+
+def _digest(path):
+    with open(path, 'rb') as handle:
+        return hashlib.sha256(handle.read()).hexdigest()
+
+
+def _load(path):
+    with open(path, 'rb') as handle:
+        return engine.load_bytes(handle.read(), STORE_PASSWORD)
+
+
+def _trusted(path):
+    """alias -> SHA-256 fingerprint of the trusted entries."""
+    return dict((e.alias, engine.fingerprint(e.cert)) for e in _load(path).entries.values()
+                if isinstance(e, engine.TrustedCertEntry))
+
+
+def _fp(cert):
+    return engine.fingerprint(der_of(cert))
+
+
+def _write_pem(tmp_path, name, *objs):
+    path = tmp_path / name
+    path.write_bytes(b''.join(pem_of(o) for o in objs))
+    return str(path)
+
+
+@pytest.fixture
+def bundle(pki):
+    return b''.join(pem_of(c) for c in (pki.root, pki.inter, pki.other_root)).decode('ascii')
+
+
+def test_bundle_check_real_check_real(run, tmp_path, pki, bundle):
+    path = str(tmp_path / 'ts.p12')
+    first = run(check_mode=True, path=path, bundle=bundle)
+    assert first['changed'] and not os.path.exists(path)
+    second = run(path=path, bundle=bundle)
+    assert second['changed']
+    assert [a['sha256'] for a in second['added']] == [_fp(pki.root), _fp(pki.inter), _fp(pki.other_root)]
+    assert second['added'] == first['added']
+    assert [a['alias'] for a in second['added']] == [certs.derive_alias(der_of(c))
+                                                     for c in (pki.root, pki.inter, pki.other_root)]
+    assert second['added'][0]['subject'] == 'O=javasec test,CN=Test Root CA'
+    assert os.stat(path).st_mode & 0o777 == 0o600
+    assert second['store_type'] == 'pkcs12' and second['entries'] == 3
+    digest = _digest(path)
+    third = run(check_mode=True, path=path, bundle=bundle)
+    fourth = run(path=path, bundle=bundle)
+    assert not third['changed'] and not fourth['changed']
+    assert fourth['unchanged'] == second['added'] and fourth['added'] == []
+    assert _digest(path) == digest
+
+
+@pytest.mark.parametrize('store_type', ['jks', 'pkcs12'])
+def test_key_entries_untouched_by_exclusive(run, tmp_path, pki, store_type):
+    path = str(tmp_path / 'store')
+    store = pki.store(store_type, secrets=store_type != 'jks')
+    (tmp_path / 'store').write_bytes(engine.dump_bytes(store, STORE_PASSWORD))
+    before = _load(path)
+    result = run(path=path, certificates=[{'content': pem_of(pki.inter).decode('ascii'), 'alias': 'Inter'}],
+                 exclusive=True, diff=True)
+    assert result['changed']
+    assert sorted(r['alias'] for r in result['removed']) == ['other-root', 'root-ca']
+    assert [a['alias'] for a in result['added']] == ['inter']
+    after = _load(path)
+    for alias, entry in before.entries.items():
+        if not isinstance(entry, engine.TrustedCertEntry):
+            new = after.entries[alias]
+            assert type(new) is type(entry)
+            assert vars(new) == vars(entry)
+    assert _trusted(path) == {'inter': _fp(pki.inter)}
+    assert set(result['diff']['before']['entries']) - set(result['diff']['after']['entries']) == \
+        set(['root-ca', 'other-root'])
+    again = run(path=path, certificates=[{'content': pem_of(pki.inter).decode('ascii'), 'alias': 'Inter'}],
+                exclusive=True)
+    assert not again['changed']
+
+
+def test_exclusive_drops_extra_aliases_of_a_given_certificate(run, tmp_path, pki):
+    path = str(tmp_path / 'ts.p12')
+    store = engine.Keystore()
+    store.add(engine.TrustedCertEntry('first', der_of(pki.root)))
+    store.add(engine.TrustedCertEntry('second', der_of(pki.root)))
+    (tmp_path / 'ts.p12').write_bytes(engine.dump_bytes(store, STORE_PASSWORD))
+    result = run(path=path, certificates=[{'content': pem_of(pki.root).decode('ascii'), 'alias': 'second'}],
+                 exclusive=True)
+    assert [u['alias'] for u in result['unchanged']] == ['second']
+    assert [r['alias'] for r in result['removed']] == ['first']
+    assert _trusted(path) == {'second': _fp(pki.root)}
+
+
+def test_duplicates_and_existing_aliases(run, tmp_path, pki):
+    path = str(tmp_path / 'ts.p12')
+    run(path=path, certificates=[{'content': pem_of(pki.root).decode('ascii'), 'alias': 'MyRoot'}])
+    der_b64 = base64.b64encode(der_of(pki.root)).decode('ascii')
+    pem_file = _write_pem(tmp_path, 'inter.pem', pki.inter)
+    result = run(path=path, certificates=[
+        {'content': der_b64, 'alias': 'another'},       # already trusted as myroot
+        {'path': pem_file},                              # new
+        {'content': pem_of(pki.inter).decode('ascii'), 'alias': 'Inter-CA'},  # same, later explicit alias
+    ], bundle=pem_of(pki.inter).decode('ascii'))
+    assert [u['alias'] for u in result['unchanged']] == ['myroot']
+    assert [a['alias'] for a in result['added']] == ['inter-ca']
+    assert _trusted(path) == {'myroot': _fp(pki.root), 'inter-ca': _fp(pki.inter)}
+
+
+def test_explicit_alias_replaces_trusted_certificate(run, tmp_path, pki):
+    path = str(tmp_path / 'ts.p12')
+    run(path=path, certificates=[{'content': pem_of(pki.root).decode('ascii'), 'alias': 'corp'}])
+    result = run(path=path, certificates=[{'content': pem_of(pki.other_root).decode('ascii'), 'alias': 'corp'}])
+    assert result['changed']
+    assert [r['sha256'] for r in result['removed']] == [_fp(pki.root)]
+    assert [a['sha256'] for a in result['added']] == [_fp(pki.other_root)]
+    assert _trusted(path) == {'corp': _fp(pki.other_root)}
+
+
+def test_alias_held_by_a_certificate_that_is_also_given(run, tmp_path, pki):
+    path = str(tmp_path / 'ts.p12')
+    run(path=path, certificates=[{'content': pem_of(pki.root).decode('ascii'), 'alias': 'corp'}])
+    digest = _digest(path)
+    result = run(path=path, certificates=[{'content': pem_of(pki.root).decode('ascii')},
+                                          {'content': pem_of(pki.other_root).decode('ascii'), 'alias': 'corp'}])
+    assert result['failed'] and 'holds a certificate that is also given' in result['msg']
+    assert _digest(path) == digest
+
+
+def test_derived_alias_never_collides(run, tmp_path, pki):
+    path = str(tmp_path / 'ts.p12')
+    taken = certs.derive_alias(der_of(pki.root))
+    run(path=path, certificates=[{'content': pem_of(pki.other_root).decode('ascii'), 'alias': taken}])
+    result = run(path=path, certificates=[{'content': pem_of(pki.root).decode('ascii')}])
+    assert [a['alias'] for a in result['added']] == [taken + '-2']
+
+
+def test_alias_clash_with_key_entry(run, tmp_path, pki):
+    path = str(tmp_path / 'ks.p12')
+    (tmp_path / 'ks.p12').write_bytes(pki.store_bytes())
+    digest = _digest(path)
+    result = run(path=path, certificates=[{'content': pem_of(pki.inter).decode('ascii'), 'alias': 'RSA-Server'}])
+    assert result['failed'] and result['error_type'] == 'AliasClashError'
+    assert 'alias "rsa-server" belongs to a private key entry' in result['msg']
+    result = run(path=path, state='absent', aliases=['aes-key'])
+    assert result['failed'] and 'belongs to a secret key entry' in result['msg']
+    assert _digest(path) == digest
+
+
+def test_absent_by_alias_and_content(run, tmp_path, pki):
+    path = str(tmp_path / 'ks.p12')
+    (tmp_path / 'ks.p12').write_bytes(pki.store_bytes())
+    check = run(check_mode=True, path=path, state='absent', aliases=['ROOT-CA', 'missing'])
+    assert check['changed'] and [r['alias'] for r in check['removed']] == ['root-ca']
+    result = run(path=path, state='absent', aliases=['ROOT-CA', 'missing'])
+    assert result['changed'] and 'root-ca' not in _trusted(path)
+    result = run(path=path, state='absent', certificates=[{'content': pem_of(pki.other_root).decode('ascii')}])
+    assert [r['alias'] for r in result['removed']] == ['other-root']
+    assert _trusted(path) == {}
+    assert len(_load(path).entries) == 5  # three keys and two secret keys stay
+    assert not run(path=path, state='absent', aliases=['root-ca'])['changed']
+    missing = str(tmp_path / 'missing.p12')
+    assert not run(path=missing, state='absent', aliases=['x'])['changed']
+    assert not os.path.exists(missing)
+
+
+def test_filters(run, tmp_path, pki):
+    path = str(tmp_path / 'ts.p12')
+    args = dict(path=path, certificates=[{'content': pem_of(c).decode('ascii')}
+                                         for c in (pki.root, pki.expired, pki.rsa_leaf)])
+    result = run(expired='fail', **args)
+    assert result['failed'] and 'certificates[1]: the certificate' in result['msg'] and 'expired on' in result['msg']
+    assert not os.path.exists(path)
+    result = run(expired='skip', ca_only=True, **args)
+    assert [a['sha256'] for a in result['added']] == [_fp(pki.root)]
+    assert [(s['sha256'], s['reason']) for s in result['skipped']] == [
+        (_fp(pki.expired), 'expired'), (_fp(pki.rsa_leaf), 'not a CA certificate')]
+    result = run(**args)
+    assert [a['sha256'] for a in result['added']] == [_fp(pki.expired), _fp(pki.rsa_leaf)]
+    assert any('expired' in w for w in result['warnings'])
+
+
+@pytest.mark.parametrize('args, message', [
+    (dict(bundle='-----BEGIN CERTIFICATE-----\nbm9wZQ==\n-----END CERTIFICATE-----\n'),
+     'bundle: certificate #1 is not valid PEM'),
+    (dict(certificates=[{'content': 'not a certificate!'}]), 'certificates[0]: neither PEM text nor base64'),
+    (dict(certificates=[{'content': base64.b64encode(b'junk').decode('ascii')}]),
+     'certificates[0]: neither PEM certificates nor a DER certificate'),
+    (dict(bundle_path='/nonexistent/bundle.pem'), 'bundle_path (/nonexistent/bundle.pem): cannot read'),
+    (dict(aliases=['x']), 'needs state=absent'),
+    (dict(state='absent', exclusive=True), 'exclusive needs state=present'),
+    (dict(store_type='jks'), 'is a PKCS12 store, not JKS; convert it first with javasec.keystore.keystore'),
+    (dict(password='wrong'), 'password was incorrect'),
+])
+def test_bad_inputs_leave_the_store_alone(run, tmp_path, pki, args, message):
+    path = str(tmp_path / 'ts.p12')
+    run(path=path, certificates=[{'content': pem_of(pki.root).decode('ascii')}])
+    digest = _digest(path)
+    args.setdefault('certificates', [{'content': pem_of(pki.other_root).decode('ascii')}])
+    result = run(path=path, **args)
+    assert result['failed'], result
+    assert message in result['msg']
+    assert _digest(path) == digest
+
+
+def test_item_with_many_certificates_and_an_alias(run, tmp_path, pki):
+    result = run(path=str(tmp_path / 'ts.p12'), certificates=[{'path': _write_pem(tmp_path, 'b.pem', pki.root, pki.inter),
+                                                              'alias': 'x'}])
+    assert result['failed'] and 'holds 2 certificates but has an alias' in result['msg']
+
+
+def test_two_certificates_one_alias(run, tmp_path, pki):
+    result = run(path=str(tmp_path / 'ts.p12'), certificates=[
+        {'content': pem_of(pki.root).decode('ascii'), 'alias': 'same'},
+        {'content': pem_of(pki.inter).decode('ascii'), 'alias': 'SAME'}])
+    assert result['failed'] and 'alias "same" is given to two different certificates' in result['msg']
+
+
+@pytest.mark.parametrize('trust, expected', [
+    ('leaf', ['rsa_leaf']),
+    ('root', ['root']),
+    ('chain', ['rsa_leaf', 'inter', 'root']),
+])
+def test_urls(run, tmp_path, pki, trust, expected):
+    path = str(tmp_path / 'ts.jks')
+    with TlsServer(pki.rsa_key, [pki.rsa_leaf, pki.inter, pki.root]) as server:
+        url = {'host': '127.0.0.1', 'port': server.port, 'trust': trust, 'alias': 'Server'}
+        result = run(path=path, store_type='jks', urls=[url])
+        again = run(path=path, urls=[url])
+    assert [a['sha256'] for a in result['added']] == [_fp(getattr(pki, name)) for name in expected]
+    assert result['added'][0]['alias'] == 'server'
+    assert not again['changed']
+    assert sorted(_trusted(path).values()) == sorted(a['sha256'] for a in result['added'])
+
+
+def test_url_root_not_sent(run, tmp_path, pki):
+    with TlsServer(pki.rsa_key, [pki.rsa_leaf, pki.inter]) as server:
+        result = run(path=str(tmp_path / 'ts.p12'), urls=[{'host': '127.0.0.1', 'port': server.port, 'trust': 'root'}])
+    assert [a['sha256'] for a in result['added']] == [_fp(pki.inter)]
+    assert any('does not send a self-signed root' in w for w in result['warnings'])
+
+
+def test_url_leaf_only_fallback_warns(run, tmp_path, pki, monkeypatch):
+    real = tls.fetch_chain
+    monkeypatch.setattr(tls, 'fetch_chain', lambda *a: real(*a, methods=(tls.METHOD_LEAF,)))
+    with TlsServer(pki.rsa_key, [pki.rsa_leaf, pki.inter, pki.root]) as server:
+        result = run(path=str(tmp_path / 'ts.p12'), urls=[{'host': '127.0.0.1', 'port': server.port}])
+    assert [a['sha256'] for a in result['added']] == [_fp(pki.rsa_leaf)]
+    assert any('only its leaf certificate is trusted' in w for w in result['warnings'])
+
+
+def test_unreachable_url(run, tmp_path, pki):
+    path = str(tmp_path / 'ts.p12')
+    run(path=path, certificates=[{'content': pem_of(pki.root).decode('ascii')}])
+    digest = _digest(path)
+    result = run(path=path, certificates=[{'content': pem_of(pki.inter).decode('ascii')}],
+                 urls=[{'host': '127.0.0.1', 'port': closed_port(), 'timeout': 3}])
+    assert result['failed'] and result['msg'].startswith('urls[0]: 127.0.0.1:')
+    assert 'cannot connect' in result['msg']
+    assert _digest(path) == digest
+
+
+def test_pkcs12_encryption_change_rewrites(run, tmp_path, pki):
+    path = str(tmp_path / 'ts.p12')
+    args = dict(path=path, certificates=[{'content': pem_of(pki.root).decode('ascii')}])
+    run(**args)
+    result = run(pkcs12_encryption='legacy', **args)
+    assert result['changed'] and _load(path).encryption == 'legacy'
+    assert not run(pkcs12_encryption='legacy', **args)['changed']
+    assert not run(**args)['changed']
