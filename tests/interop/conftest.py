@@ -13,7 +13,6 @@ JDKs of the Java matrix. The main tests use its Java 17, else the keytool on PAT
 
 from __future__ import absolute_import, division, print_function
 
-import json
 import os
 import shutil
 import sys
@@ -26,8 +25,6 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import interop_lib as lib  # noqa: E402  (needs the sys.path entry above)
 
-from ansible_collections.javasec.keystore.plugins.module_utils import _keystore as engine  # noqa: E402
-
 
 # ---- JDKs ----------------------------------------------------------------------------------
 
@@ -36,8 +33,8 @@ from ansible_collections.javasec.keystore.plugins.module_utils import _keystore 
 def main_jdk():
     """Java 17 that makes the source stores and checks every rewrite."""
     homes = lib.jdk_homes_from_env()
-    if homes and 17 in homes:
-        jdk = lib.Jdk(homes[17], 'JAVASEC_JDK_HOMES')
+    if homes and '17' in homes:
+        jdk = lib.Jdk(homes['17'], 'JAVASEC_JDK_HOMES')
     else:
         jdk = lib.system_jdk()
     if jdk is None or not jdk.keytool.exists():
@@ -50,7 +47,7 @@ def dev_jdk(main_jdk):
     """A full JDK (with jdk.compiler, for `java File.java`), Java 17 preferred: runs the Java probes."""
     candidates = [main_jdk, lib.system_jdk()]
     homes = lib.jdk_homes_from_env() or {}
-    candidates += [lib.Jdk(home, 'JAVASEC_JDK_HOMES') for major, home in sorted(homes.items())]
+    candidates += [lib.Jdk(home, 'JAVASEC_JDK_HOMES') for label, home in sorted(homes.items())]
     candidates = [c for c in candidates if c is not None and c.java.exists()]
     with_compiler = [c for c in candidates if c.has_module('jdk.compiler')]
     preferred = [c for c in with_compiler if c.major == 17] or with_compiler
@@ -163,15 +160,3 @@ def copy_store(tmp_path):
         shutil.copyfile(str(path), str(dest))
         return dest
     return copy
-
-
-@pytest.fixture(scope='session')
-def engine_module():
-    return engine
-
-
-@pytest.fixture(scope='session')
-def write_json():
-    def write(path, data):
-        Path(path).write_text(json.dumps(data, indent=2, sort_keys=True) + '\n')
-    return write

@@ -45,12 +45,13 @@ JVM_OPTIONS = ['-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC', '-Xshare:auto',
                '-Duser.language=en', '-Duser.country=US', '-Duser.timezone=UTC']
 JAVA_TIMEOUT = 180
 KEYTOOL_TYPES = {'jks': 'JKS', 'pkcs12': 'PKCS12', 'jceks': 'JCEKS'}
-DEFAULT_MAJORS = (11, 17, 21, 25)
+DEFAULT_LABELS = ('11', '17', '21', '25')
 
 
 def tool_env(**extra):
     env = dict(os.environ)
     env['TZ'] = 'UTC'
+    env['LC_ALL'] = 'C.UTF-8'  # Java decodes arguments (passwords) with the locale's charset
     env.pop('JAVA_TOOL_OPTIONS', None)
     env.pop('_JAVA_OPTIONS', None)
     env.pop('JDK_JAVA_OPTIONS', None)
@@ -161,7 +162,12 @@ def _redact(cmd):
 
 
 def jdk_homes_from_env(value=None):
-    """Parse JAVASEC_JDK_HOMES ('11=/java/home:17=/other/home'); None when it is not set."""
+    """Parse JAVASEC_JDK_HOMES: {label: java home}; None when it is not set.
+
+    The value is colon-separated label=/java/home entries. A label is a Java major version ('11') or a
+    more exact version ('11.0.10') for a second JDK of the same major, e.g.
+    '11=/jdk/11.0.13:11.0.10=/jdk/11.0.10:17=/jdk/17'.
+    """
     value = os.environ.get('JAVASEC_JDK_HOMES') if value is None else value
     if value is None or not value.strip():
         return None
@@ -170,11 +176,15 @@ def jdk_homes_from_env(value=None):
         part = part.strip()
         if not part:
             continue
-        if '=' not in part:
+        label, sep, home = part.partition('=')
+        if not sep or not re.match(r'^\d+(\.\d+)*$', label.strip()) or not home:
             raise ValueError('JAVASEC_JDK_HOMES entry %r is not major=/path/to/java_home' % part)
-        major, home = part.split('=', 1)
-        homes[int(major)] = home
+        homes[label.strip()] = home
     return homes
+
+
+def label_key(label):
+    return tuple(int(n) for n in label.split('.'))
 
 
 def system_jdk():
@@ -643,6 +653,8 @@ CASES = [
          module_args={'pkcs12_encryption': 'legacy'}),
     Case('mixed_p12-module-new-password', 'mixed_p12', 'module', 'pkcs12', 'modern',
          module_args={'new_password': 'rotated-P12!pass'}, new_password='rotated-P12!pass'),
+    Case('mixed_jks-module-new-password', 'mixed_jks', 'module', 'jks',
+         module_args={'new_password': 'rotated-JKS!pass'}, new_password='rotated-JKS!pass'),
     Case('mixed_jks-engine-jks', 'mixed_jks', 'engine', 'jks'),
     Case('mixed_jks-engine-jks-sealed', 'mixed_jks', 'engine-sealed', 'jks'),
     Case('mixed_jks-engine-p12-modern', 'mixed_jks', 'engine', 'pkcs12', 'modern'),
@@ -655,6 +667,8 @@ CASES = [
     Case('secret_p12-engine-p12-legacy', 'secret_p12', 'engine', 'pkcs12', 'legacy'),
     Case('secret_p12-module-p12-legacy', 'secret_p12', 'module', 'pkcs12', 'legacy',
          module_args={'pkcs12_encryption': 'legacy'}),
+    Case('secret_p12-module-new-password', 'secret_p12', 'module', 'pkcs12', 'modern',
+         module_args={'new_password': 'rotated-Secret!pass'}, new_password='rotated-Secret!pass'),
     Case('secret_jceks-engine-p12-modern', 'secret_jceks', 'engine', 'pkcs12', 'modern'),
     Case('secret_jceks-engine-p12-legacy', 'secret_jceks', 'engine', 'pkcs12', 'legacy'),
     Case('secret_jceks-module-p12', 'secret_jceks', 'module', 'pkcs12', 'modern',
@@ -770,8 +784,8 @@ def build_matrix_stores(sources, pki, directory):
 def matrix_table(rows):
     header = ['Java', 'version', 'source'] + list(MATRIX_FORMATS)
     lines = [header]
-    for row in sorted(rows, key=lambda r: r['major']):
-        lines.append([str(row['major']), row['version'], row['origin']] + [row['results'][f] for f in MATRIX_FORMATS])
+    for row in sorted(rows, key=lambda r: label_key(r['label'])):
+        lines.append([row['label'], row['version'], row['origin']] + [row['results'][f] for f in MATRIX_FORMATS])
     widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
     text = []
     for number, line in enumerate(lines):

