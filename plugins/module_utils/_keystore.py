@@ -632,15 +632,18 @@ def dump_bytes(store, password, store_type=None, encryption=None):
     raise UnsupportedStoreError('unknown keystore type %s' % store_type)
 
 
-def change_password(store, old_password, new_password):
-    """Re-protect every key that the store password protected; keys with their own password keep it."""
+def change_password(store, new_password):
+    """Prepare store for a new store password.
+
+    Keys protected by the store password follow it (dump_bytes re-protects them); JKS keys with a
+    password of their own keep it. A PKCS#12 key the old password could not open cannot follow.
+    """
     for entry in store.entries.values():
-        if isinstance(entry, (PrivateKeyEntry, SecretKeyEntry)):
-            if getattr(entry, 'key_der', getattr(entry, 'plain', None)) is None and entry.sealed is not None:
-                if store.store_type == 'pkcs12':
-                    raise KeystoreError('the key of alias "%s" cannot be decrypted with the store password, so '
-                                        'it cannot be re-protected with the new one' % entry.alias)
-    for entry in store.entries.values():
+        sealed = (isinstance(entry, PrivateKeyEntry) and entry.key_der is None) or \
+            (isinstance(entry, SecretKeyEntry) and entry.plain is None)
+        if sealed and store.store_type == 'pkcs12':
+            raise KeystoreError('the key of alias "%s" cannot be decrypted with the store password, so it cannot '
+                                'be re-protected with the new one' % entry.alias)
         if isinstance(entry, PrivateKeyEntry) and entry.key_password == new_password:
             entry.key_password = None
     return store

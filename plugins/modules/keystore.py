@@ -239,7 +239,7 @@ def main():
                 needs_write = True
                 result['password_changed'] = True
                 try:
-                    engine.change_password(store, opened_with, target_password)
+                    engine.change_password(store, target_password)
                 except engine.KeystoreError as exc:
                     fail(module, exc)
         if store.store_type == 'jceks' and needs_write and target_type == 'jceks':
