@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 # -*- coding: utf-8 -*-
 # Copyright (c) javasec.keystore contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
@@ -15,11 +14,7 @@ import json
 import re
 import sys
 import xml.etree.ElementTree as ET
-
-try:
-    from html.parser import HTMLParser
-except ImportError:  # pragma: no cover
-    HTMLParser = None
+from html.parser import HTMLParser
 
 VOID = {'area', 'base', 'br', 'col', 'embed', 'hr', 'img', 'input', 'link', 'meta', 'source', 'track', 'wbr'}
 SVG_NS = '{http://www.w3.org/2000/svg}'
@@ -27,7 +22,7 @@ SVG_NS = '{http://www.w3.org/2000/svg}'
 
 class Report(HTMLParser):
     def __init__(self):
-        HTMLParser.__init__(self, convert_charrefs=True)
+        super(Report, self).__init__(convert_charrefs=True)
         self.stack = []
         self.errors = []
         self.tables = {}
@@ -43,9 +38,12 @@ class Report(HTMLParser):
             self.table = attrs.get('id')
             self.tables[self.table] = []
         elif tag == 'tr' and self.table and 'tbody' in self.stack:
-            self.row = {'class': attrs.get('class', ''), 'id': attrs.get('id'), 'cells': []}
+            # cells: the text of each cell; heads: its first line (before a <br>, e.g. the alias)
+            self.row = {'class': attrs.get('class', ''), 'id': attrs.get('id'), 'cells': [], 'heads': []}
         elif tag == 'td' and self.row is not None:
             self.cell = []
+        elif tag == 'br':
+            self.handle_starttag_br()
 
     def handle_startendtag(self, tag, attrs):
         # <rect/> and friends in the inline SVG: no end tag to wait for.
@@ -62,7 +60,10 @@ class Report(HTMLParser):
             return
         self.stack.pop()
         if tag == 'td' and self.cell is not None:
-            self.row['cells'].append(' '.join(''.join(self.cell).split()))
+            chunks = [' '.join(c.split()) for c in self.cell]
+            chunks = [c for c in chunks if c]
+            self.row['cells'].append(' '.join(chunks))
+            self.row['heads'].append(chunks[0] if chunks else '')
             self.cell = None
         elif tag == 'tr' and self.row is not None:
             self.tables[self.table].append(self.row)
@@ -70,9 +71,18 @@ class Report(HTMLParser):
         elif tag == 'table':
             self.table = None
 
+    def handle_starttag_br(self):
+        if self.cell is not None:
+            self.cell.append('')
+
     def handle_data(self, data):
         if self.cell is not None:
-            self.cell.append(data)
+            if self.cell and self.cell[-1] == '':
+                self.cell[-1] = data
+            elif self.cell:
+                self.cell[-1] += data
+            else:
+                self.cell.append(data)
 
 
 def main():
