@@ -84,7 +84,7 @@ def _chain_via_api(host, port, server_name, timeout):
     try:
         try:
             tls = _context().wrap_socket(sock, server_hostname=server_name)
-        except (ssl.SSLError, OSError, IOError) as exc:
+        except (ssl.SSLError, OSError, IOError, ValueError) as exc:
             raise _handshake_error(host, port, exc)
         try:
             if hasattr(tls, 'get_unverified_chain'):  # Python 3.13+
@@ -160,8 +160,8 @@ def _chain_via_tls12_records(host, port, server_name, timeout):
     captured = bytearray()
     try:
         incoming, outgoing = ssl.MemoryBIO(), ssl.MemoryBIO()
-        tls = _context(max_tls12=True).wrap_bio(incoming, outgoing, server_hostname=server_name)
         try:
+            tls = _context(max_tls12=True).wrap_bio(incoming, outgoing, server_hostname=server_name)
             while True:
                 try:
                     tls.do_handshake()
@@ -176,7 +176,7 @@ def _chain_via_tls12_records(host, port, server_name, timeout):
                                             % (host, port))
                     captured += chunk
                     incoming.write(chunk)
-        except (ssl.SSLError, OSError, IOError) as exc:
+        except (ssl.SSLError, OSError, IOError, ValueError) as exc:
             chain = parse_server_records(captured)
             if chain:  # the server sent its certificates before it gave up (it wants a client cert...)
                 return chain, chain[0]
@@ -195,7 +195,7 @@ def _leaf_only(host, port, server_name, timeout):
     try:
         try:
             tls = _context().wrap_socket(sock, server_hostname=server_name)
-        except (ssl.SSLError, OSError, IOError) as exc:
+        except (ssl.SSLError, OSError, IOError, ValueError) as exc:
             raise _handshake_error(host, port, exc)
         try:
             leaf = tls.getpeercert(binary_form=True)
@@ -209,13 +209,14 @@ def _leaf_only(host, port, server_name, timeout):
 def fetch_chain(host, port=443, server_name=None, timeout=10.0, methods=None):
     """Certificates (DER) the server at host:port presents, in the order sent, and how they were read.
 
-    server_name is sent as SNI (default: host; Python never sends an IP address as SNI).
+    server_name is sent as SNI (default: host; '' sends none, nor does Python send an IP address).
     methods limits the ways tried (for tests): METHOD_API, METHOD_TLS12, METHOD_LEAF.
     Returns (chain, method); method is METHOD_LEAF when only the leaf could be read.
     Raises TlsFetchError when the server cannot be reached or the handshake fails.
     """
     if server_name is None:
         server_name = host
+    server_name = server_name or None  # '' sends no server name
     methods = methods or (METHOD_API, METHOD_TLS12, METHOD_LEAF)
     chain = None
     if METHOD_API in methods and api_available():

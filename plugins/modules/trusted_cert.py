@@ -110,7 +110,7 @@ options:
       sni:
         description:
           - Server name sent in the TLS handshake (SNI), to pick one of several virtual hosts.
-          - Defaults to O(urls[].host). No server name is sent for an IP address.
+          - Defaults to O(urls[].host). No server name is sent for an IP address, nor when this is an empty string.
         type: str
       timeout:
         description: Seconds to wait for the connection and for each read of the handshake.
@@ -501,6 +501,7 @@ class Plan(object):
     def __init__(self):
         self.add = []         # (alias, Candidate, replaces existing entry)
         self.remove = []      # lowercase aliases of trusted entries to drop
+        self.removing = set()  # the same, for lookups
         self.added = []
         self.removed = []
         self.unchanged = []
@@ -527,7 +528,8 @@ def _key_entry_clash(alias, entry):
 
 def _remove(plan, store, alias):
     key = alias.lower()
-    if key not in plan.remove:
+    if key not in plan.removing:
+        plan.removing.add(key)
         plan.remove.append(key)
         entry = store.get(key)
         plan.removed.append(describe(entry.alias, entry.cert))

@@ -120,3 +120,18 @@ def test_not_tls(pki):
             tls.fetch_chain('127.0.0.1', listener.getsockname()[1], timeout=5, methods=(tls.METHOD_API, tls.METHOD_TLS12))
     finally:
         listener.close()
+
+
+@pytest.mark.parametrize('methods', [None, (tls.METHOD_TLS12,), (tls.METHOD_LEAF,)])
+def test_no_server_name(server_chain, pki, methods):
+    with TlsServer(*server_chain) as server:
+        chain, dummy = tls.fetch_chain('127.0.0.1', server.port, server_name='', timeout=5, methods=methods)
+    assert chain[0] == der_of(pki.rsa_leaf)
+
+
+def test_bad_server_name(server_chain):
+    if not tls.api_available():
+        pytest.skip('Python < 3.10')
+    with TlsServer(*server_chain) as server:
+        with pytest.raises(tls.TlsFetchError, match='TLS handshake failed'):
+            tls.fetch_chain('127.0.0.1', server.port, server_name='.bad', timeout=5, methods=(tls.METHOD_API,))
