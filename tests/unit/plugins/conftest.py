@@ -37,7 +37,7 @@ def keytool():
     if path is None:
         pytest.skip('keytool (a JDK) is not installed')
     try:
-        subprocess.run([path, '-help'], stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=60)
+        subprocess.run([path, '-help'], stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=60, check=False)
     except (OSError, subprocess.SubprocessError) as exc:  # pragma: no cover - broken JDK
         pytest.skip('keytool does not run: %s' % exc)
     return path

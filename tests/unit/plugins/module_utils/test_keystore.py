@@ -344,7 +344,7 @@ def test_pkcs12_key_with_other_password_stays_sealed(pki):
     with pytest.raises(engine.KeystoreError, match='alias "foreign"'):
         engine.dump_bytes(store, STORE_PASSWORD, 'jks')
     with pytest.raises(engine.KeystoreError, match='alias "foreign"'):
-        engine.change_password(store, STORE_PASSWORD, 'new-' + STORE_PASSWORD)
+        engine.change_password(store, 'new-' + STORE_PASSWORD)
 
 
 def test_pkcs12_key_with_other_password_is_not_mistaken_for_garbage(pki):
@@ -371,7 +371,7 @@ def test_pkcs12_key_with_other_password_is_not_mistaken_for_garbage(pki):
 def test_change_password_jks_keeps_own_passwords(pki):
     store = engine.load_bytes(_jks_with_own_password(pki), STORE_PASSWORD)
     new = 'N3w-' + STORE_PASSWORD
-    assert engine.change_password(store, STORE_PASSWORD, new) is store
+    assert engine.change_password(store, new) is store
     data = engine.dump_bytes(store, new)
     with pytest.raises(engine.WrongPasswordError):
         engine.load_bytes(data, STORE_PASSWORD)
@@ -385,7 +385,7 @@ def test_change_password_jks_keeps_own_passwords(pki):
 
 def test_change_password_to_a_keys_own_password_merges_it(pki):
     store = engine.load_bytes(_jks_with_own_password(pki), STORE_PASSWORD, {'own-password': KEY_PASSWORD})
-    engine.change_password(store, STORE_PASSWORD, KEY_PASSWORD)
+    engine.change_password(store, KEY_PASSWORD)
     assert store.get('own-password').key_password is None
     loaded = engine.load_bytes(engine.dump_bytes(store, KEY_PASSWORD, 'pkcs12'), KEY_PASSWORD)
     assert loaded.get('own-password').key_der == key_der_of(pki.ed_key)
@@ -396,7 +396,7 @@ def test_change_password_to_a_keys_own_password_merges_it(pki):
 def test_change_password_pkcs12(pki, store_type, encryption):
     store = engine.load_bytes(pki.store_bytes(store_type, encryption), STORE_PASSWORD)
     new = u'n\u00e9w-' + STORE_PASSWORD
-    engine.change_password(store, STORE_PASSWORD, new)
+    engine.change_password(store, new)
     data = engine.dump_bytes(store, new)
     loaded = engine.load_bytes(data, new)
     assert _summary(loaded) == _summary(store)
