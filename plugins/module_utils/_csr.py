@@ -66,7 +66,7 @@ def get_entry(module, store, alias, kinds):
     return entry
 
 
-def unsealed_key(module, store, entry):
+def unsealed_key(module, entry):
     """PKCS#8 DER of the entry's private key; fails naming the alias when no given password opens it."""
     if entry.key_der is not None:
         return entry.key_der
@@ -302,6 +302,8 @@ def read_dest(module, dest):
     directory = os.path.dirname(os.path.abspath(dest))
     if not os.path.isdir(directory):
         fail(module, engine.StoreFileError('directory %s of dest does not exist' % directory))
+    if os.path.isdir(dest):
+        fail(module, engine.StoreFileError('dest %s is a directory' % dest))
     try:
         return engine.read_file(dest)
     except engine.KeystoreError as exc:

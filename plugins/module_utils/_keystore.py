@@ -332,7 +332,10 @@ def summary(store):
     for entry in store.entries.values():
         fp = entry_fingerprint(entry)
         entries[entry.alias] = entry.kind + (' ' + fp if fp else '')
-    return {'store_type': store.store_type, 'entries': entries}
+    out = {'store_type': store.store_type, 'entries': entries}
+    if store.store_type == 'pkcs12':
+        out['pkcs12_encryption'] = store.encryption
+    return out
 
 
 # ---- type detection and loading ----------------------------------------------------------

@@ -154,10 +154,6 @@ class StoreSession(object):
         result['changed'] = module.set_fs_attributes_if_different(file_args, result.get('changed', False))
 
 
-def diff(before, after):
-    return {'before': engine.summary(before), 'after': engine.summary(after)}
-
-
 def entry_argument_spec():
     """Options of modules that change entries of a store they may create (store_type for a new store)."""
     spec = write_argument_spec()

@@ -275,10 +275,21 @@ def pbe_encrypt(scheme, password, data):
     return alg, _pbe_pkcs12(oid, params, password, data, False)
 
 
+def _check_pkcs8(plain):
+    """A wrong password passes the CBC padding check about once in 250 tries; its output is no PKCS#8."""
+    try:
+        fields = der.children(der.read(plain, der.SEQUENCE)[1])
+        if [tag for tag, dummy in fields[:3]] != [der.INTEGER, der.SEQUENCE, der.OCTET_STRING]:
+            raise der.DerError('not a PKCS#8 structure')
+    except der.DerError:
+        raise Pkcs12PasswordError('decryption failed')
+    return plain
+
+
 def decrypt_epki(epki_der, password):
     """EncryptedPrivateKeyInfo DER -> plain PKCS#8 DER (or a PKCS#8-wrapped secret key)."""
     alg, enc = der.children(der.read(epki_der, der.SEQUENCE)[1])
-    return pbe_decrypt(alg[1], password, der.octets(*enc))
+    return _check_pkcs8(pbe_decrypt(alg[1], password, der.octets(*enc)))
 
 
 def encrypt_epki(plain, password, scheme):

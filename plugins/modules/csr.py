@@ -43,7 +43,8 @@ options:
   key_usage:
     description:
       - Key usages to request (a critical extension), for example V(digital_signature), V(key_encipherment),
-        V(non_repudiation), V(key_agreement), V(key_cert_sign), V(crl_sign).
+        V(non_repudiation), V(key_agreement), V(key_cert_sign), V(crl_sign); keytool's names
+        (V(digitalSignature), V(keyEncipherment)...) are accepted too.
       - Default is none.
     type: list
     elements: str
@@ -51,7 +52,8 @@ options:
   extended_key_usage:
     description:
       - Extended key usages to request, by name (V(server_auth), V(client_auth), V(code_signing),
-        V(email_protection), V(time_stamping), V(ocsp_signing)) or dotted OID.
+        V(email_protection), V(time_stamping), V(ocsp_signing); keytool's V(serverAuth), V(clientAuth)... are
+        accepted too) or dotted OID.
       - Default is none.
     type: list
     elements: str
@@ -245,7 +247,7 @@ def main():
     store = csrlib.open_store(module)
     entry = csrlib.get_entry(module, store, params['alias'], (engine.PrivateKeyEntry,))
     try:
-        key = certs.load_key(csrlib.unsealed_key(module, store, entry))
+        key = certs.load_key(csrlib.unsealed_key(module, entry))
     except ValueError as exc:
         fail(module, engine.CorruptStoreError('the private key of alias "%s" cannot be loaded: %s'
                                               % (entry.alias, exc)))

@@ -151,7 +151,7 @@ from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.javasec.keystore.plugins.module_utils import _keystore as engine
 from ansible_collections.javasec.keystore.plugins.module_utils._module import (
-    StoreSession, check_libraries, diff, fail, write_argument_spec)
+    StoreSession, check_libraries, fail, write_argument_spec)
 
 
 def remove(module):
@@ -214,6 +214,7 @@ def main():
                 check_libraries(module, jks=True)
             before, opened_with, result['replaced'] = open_store(module, session)
 
+        before_summary = engine.summary(before)
         store = before
         if store is None:
             store = engine.Keystore(params['store_type'] or 'pkcs12', params['pkcs12_encryption'] or 'modern')
@@ -254,7 +255,7 @@ def main():
         session.apply_file_attributes(result, created=before is None)
 
         if module._diff and needs_write:
-            result['diff'] = diff(before, store)
+            result['diff'] = {'before': before_summary, 'after': engine.summary(store)}
         result.update(
             store_type=store.store_type,
             entries=len(store.entries),

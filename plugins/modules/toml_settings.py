@@ -106,7 +106,7 @@ seealso:
   - module: community.general.ini_file
   - module: javasec.keystore.key_entry
 author:
-  - javasec.keystore contributors
+  - javasec.keystore contributors (!UNKNOWN)
 '''
 
 EXAMPLES = r'''
@@ -326,12 +326,10 @@ def leaves(value):
         yield str(value)
     elif isinstance(value, dict):
         for element in value.values():
-            for leaf in leaves(element):
-                yield leaf
+            yield from leaves(element)
     elif isinstance(value, (list, tuple)):
         for element in value:
-            for leaf in leaves(element):
-                yield leaf
+            yield from leaves(element)
 
 
 def narrow_no_log(module, requests):
