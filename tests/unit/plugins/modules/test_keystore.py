@@ -373,7 +373,7 @@ def test_diff_holds_metadata_only(keystore, pki, tmp_path):
         assert raw[-16:].hex() not in text.lower()
     # a new store's diff starts from nothing
     result = keystore(path=str(tmp_path / 'fresh.p12'), diff=True)
-    assert result['diff'] == {'before': {}, 'after': {'store_type': 'pkcs12', 'entries': {}}}
+    assert result['diff'] == {'before': {}, 'after': {'store_type': 'pkcs12', 'pkcs12_encryption': 'modern', 'entries': {}}}
     # no diff without a change
     assert 'diff' not in keystore(path=path, password=NEW_PASSWORD, diff=True)
 
