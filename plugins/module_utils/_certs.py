@@ -218,7 +218,8 @@ def parse_subject(subject):
         attrs.append(x509.NameAttribute(oids[key], str(value)))
     if not attrs:
         raise CertificateInputError('the subject is empty')
-    return x509.Name(attrs)
+    # keytool -dname and RFC 4514 list the most specific attribute (CN) first; DER stores it last.
+    return x509.Name(list(reversed(attrs)))
 
 
 def parse_sans(values):

@@ -418,7 +418,7 @@ def _issuer_of(cert, candidates):
     return None, None
 
 
-def _load_pkcs12(data, password):
+def _load_pkcs12(data, password, key_passwords):
     try:
         bags, info = p12.load(data, password)
     except p12.Pkcs12PasswordError:
@@ -461,8 +461,16 @@ def _load_pkcs12(data, password):
                 try:
                     entry.key_der = p12.decrypt_epki(bag.value, password)
                 except p12.Pkcs12PasswordError:
-                    entry.sealed = ('pkcs12', bag.value)
-                    entry.key_password = UNKNOWN_PASSWORD
+                    own = key_passwords.get(alias.lower())
+                    if own is None:
+                        entry.sealed = ('pkcs12', bag.value)
+                        entry.key_password = UNKNOWN_PASSWORD
+                    else:
+                        try:
+                            entry.key_der = p12.decrypt_epki(bag.value, own)
+                        except p12.Pkcs12PasswordError:
+                            raise WrongKeyPasswordError('key password for alias "%s" was incorrect' % alias)
+                        entry.key_password = own
                 except (p12.Pkcs12Error, der.DerError) as exc:
                     raise CorruptStoreError('the key of alias "%s" cannot be read: %s' % (alias, exc))
             leaf = None
@@ -519,7 +527,7 @@ def load_bytes(data, password, key_passwords=None):
     store_type = detect_type(data)
     if store_type in ('jks', 'jceks'):
         return _load_jks(data, password, key_passwords)
-    return _load_pkcs12(data, password)
+    return _load_pkcs12(data, password, key_passwords)
 
 
 # ---- writing -----------------------------------------------------------------------------

@@ -59,7 +59,7 @@ seealso:
   - module: javasec.keystore.csr
   - module: javasec.keystore.key_entry
 author:
-  - javasec.keystore contributors
+  - javasec.keystore contributors (!UNKNOWN)
 '''
 
 EXAMPLES = r'''

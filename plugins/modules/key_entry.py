@@ -69,8 +69,8 @@ options:
     default: secp256r1
   subject:
     description:
-      - Subject of a generated certificate, as a dname string (V(CN=host,OU=IT,O=Example,L=City,ST=State,C=NL); keytool's
-        V(S=) is accepted for V(ST=)) or a dictionary (V({CN: host, O: Example})).
+      - "Subject of a generated certificate, as a dname string (V(CN=host,OU=IT,O=Example,L=City,ST=State,C=NL); keytool's
+        V(S=) is accepted for V(ST=)) or a dictionary (V({CN: host, O: Example}))."
       - Required to generate a new entry.
     type: raw
   subject_alt_names:
@@ -167,7 +167,7 @@ seealso:
   - module: javasec.keystore.cert_reply
   - module: javasec.keystore.keystore_info
 author:
-  - javasec.keystore contributors
+  - javasec.keystore contributors (!UNKNOWN)
 '''
 
 EXAMPLES = r'''

@@ -66,7 +66,7 @@ options:
 seealso:
   - module: javasec.keystore.keystore_info
 author:
-  - javasec.keystore contributors
+  - javasec.keystore contributors (!UNKNOWN)
 '''
 
 EXAMPLES = r'''

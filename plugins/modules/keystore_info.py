@@ -27,7 +27,7 @@ options:
 seealso:
   - module: javasec.keystore.keystore
 author:
-  - javasec.keystore contributors
+  - javasec.keystore contributors (!UNKNOWN)
 '''
 
 EXAMPLES = r'''

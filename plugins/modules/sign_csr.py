@@ -95,7 +95,7 @@ seealso:
   - module: javasec.keystore.csr
   - module: javasec.keystore.cert_reply
 author:
-  - javasec.keystore contributors
+  - javasec.keystore contributors (!UNKNOWN)
 '''
 
 EXAMPLES = r'''
