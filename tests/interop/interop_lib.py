@@ -9,6 +9,7 @@ Nothing here asserts; the tests do. conftest.py puts this directory on sys.path.
 
 from __future__ import absolute_import, division, print_function
 
+import base64
 import datetime
 import hashlib
 import ipaddress
@@ -23,6 +24,7 @@ import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from ansible_collections.javasec.keystore.plugins.module_utils import _der as der
 from ansible_collections.javasec.keystore.plugins.module_utils import _keystore as engine
 
 from cryptography import x509
@@ -41,7 +43,7 @@ if COLLECTION_ROOT.parents[1].name != 'ansible_collections':  # pragma: no cover
     raise RuntimeError('the collection is not imported from an ansible_collections tree: %s' % COLLECTION_ROOT)
 
 # Fast JVM start for short-lived tools; fixed locale and time zone so that keytool's text is parseable.
-JVM_OPTIONS = ['-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC', '-Xshare:auto',
+JVM_OPTIONS = ['-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC', '-Xshare:auto', '-XX:-UsePerfData',
                '-Duser.language=en', '-Duser.country=US', '-Duser.timezone=UTC']
 JAVA_TIMEOUT = 180
 KEYTOOL_TYPES = {'jks': 'JKS', 'pkcs12': 'PKCS12', 'jceks': 'JCEKS'}
@@ -118,8 +120,8 @@ class Jdk(object):
         if self._version is None:
             version = self.release.get('JAVA_VERSION')
             if not version:
-                proc = subprocess.run([str(self.java), '-version'], capture_output=True, text=True,
-                                      timeout=JAVA_TIMEOUT, env=tool_env())
+                proc = subprocess.run([str(self.java), '-version'], capture_output=True, encoding='utf-8',
+                                      errors='replace', timeout=JAVA_TIMEOUT, env=tool_env())
                 match = re.search(r'version "([^"]+)"', proc.stderr)
                 version = match.group(1) if match else '0'
             self._version = version
@@ -139,8 +141,8 @@ class Jdk(object):
 
     def keytool_run(self, args, check=True, timeout=JAVA_TIMEOUT):
         cmd = [str(self.keytool)] + ['-J' + o for o in JVM_OPTIONS] + [str(a) for a in args]
-        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=tool_env(),
-                              stdin=subprocess.DEVNULL)
+        proc = subprocess.run(cmd, capture_output=True, encoding='utf-8', errors='replace', timeout=timeout,
+                              env=tool_env(), stdin=subprocess.DEVNULL)
         if check and proc.returncode != 0:
             raise AssertionError('keytool failed (rc=%d): %s\nstdout:\n%s\nstderr:\n%s'
                                  % (proc.returncode, ' '.join(_redact(cmd)), proc.stdout, proc.stderr))
@@ -149,8 +151,8 @@ class Jdk(object):
     def java_source(self, source, args, timeout=JAVA_TIMEOUT):
         """Single-file source launch: java [options] File.java args."""
         cmd = [str(self.java)] + JVM_OPTIONS + [str(source)] + [str(a) for a in args]
-        return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=tool_env(),
-                              stdin=subprocess.DEVNULL)
+        return subprocess.run(cmd, capture_output=True, encoding='utf-8', errors='replace', timeout=timeout,
+                              env=tool_env(), stdin=subprocess.DEVNULL)
 
 
 def _redact(cmd):
@@ -255,6 +257,23 @@ def public_der(public_key):
     return public_key.public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
 
 
+def pem_to_der(pem):
+    body = b''.join(line for line in pem.splitlines() if line and not line.startswith(b'-----'))
+    return base64.b64decode(body)
+
+
+def cert_spki(cert_der):
+    """SubjectPublicKeyInfo DER of a certificate, read without cryptography (which rejects some Java certs)."""
+    tbs = der.raw_children(der.children(der.read(cert_der, der.SEQUENCE)[1])[0][1])
+    first = 1 if tbs[0][0] == 0xA0 else 0  # [0] version
+    return tbs[first + 5]  # serial, signature, issuer, validity, subject, subjectPublicKeyInfo
+
+
+def csr_spki(csr_der):
+    info = der.raw_children(der.children(der.read(csr_der, der.SEQUENCE)[1])[0][1])
+    return info[2]  # version, subject, subjectPKInfo
+
+
 def fingerprint(cert_der):
     return engine.fingerprint(cert_der)
 
@@ -263,8 +282,8 @@ def fingerprint(cert_der):
 
 
 def openssl(args, check=False):
-    return subprocess.run(['openssl'] + [str(a) for a in args], capture_output=True, text=True, timeout=120,
-                          env=tool_env(), stdin=subprocess.DEVNULL)
+    return subprocess.run(['openssl'] + [str(a) for a in args], capture_output=True, encoding='utf-8',
+                          errors='replace', timeout=120, env=tool_env(), stdin=subprocess.DEVNULL)
 
 
 def openssl_needs_legacy_flag():
@@ -327,6 +346,17 @@ def jsse_handshakes(jdk, combos):
 # ---- the modules ---------------------------------------------------------------------------
 
 
+def collect_strings(value):
+    """Every string inside a JSON value (module warnings are strings or, raw from ansible-core 2.19, dicts)."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        value = list(value.values())
+    if isinstance(value, list):
+        return [s for item in value for s in collect_strings(item)]
+    return []
+
+
 def module_env():
     paths = [str(COLLECTIONS_PARENT)]
     if os.environ.get('PYTHONPATH'):
@@ -358,8 +388,8 @@ def run_module(name, args, check_mode=False, umask=0o022):
             json.dump({'ANSIBLE_MODULE_ARGS': payload}, handle)
         proc = subprocess.run(
             [sys.executable, '-m', 'ansible_collections.javasec.keystore.plugins.modules.%s' % name, argsfile],
-            capture_output=True, text=True, timeout=300, env=module_env(), stdin=subprocess.DEVNULL,
-            preexec_fn=lambda: os.umask(umask), cwd=tempfile.gettempdir())
+            capture_output=True, encoding='utf-8', errors='replace', timeout=300, env=module_env(),
+            stdin=subprocess.DEVNULL, preexec_fn=lambda: os.umask(umask), cwd=tempfile.gettempdir())
     finally:
         os.unlink(argsfile)
     return proc.returncode, _parse_json_tail(proc.stdout), proc
@@ -396,8 +426,8 @@ def run_ansible_adhoc(module, args, workdir):
     cmd = [find_ansible_cli(), 'localhost', '-i', 'localhost,', '-c', 'local',
            '-e', 'ansible_python_interpreter=%s' % sys.executable,
            '-m', 'javasec.keystore.%s' % module, '-a', json.dumps(args)]
-    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=300, env=env, cwd=str(workdir),
-                          stdin=subprocess.DEVNULL)
+    proc = subprocess.run(cmd, capture_output=True, encoding='utf-8', errors='replace', timeout=300, env=env,
+                          cwd=str(workdir), stdin=subprocess.DEVNULL)
     match = re.search(r'^localhost \| [A-Z!]+ => ', proc.stdout, re.M)
     result = _parse_json_tail(proc.stdout[match.end():]) if match else None
     return proc.returncode, result, proc
@@ -514,6 +544,7 @@ PASSWORDS = {
     'secret_jceks': 'jceks-Store!pass',
 }
 OWN_KEY_PASSWORD = 'own-Key!pass'
+UNICODE_ALIAS = u'schl\u00fcssel-\u20ac'
 
 
 class SourceStore(object):
@@ -553,11 +584,12 @@ def build_sources(jdk, pki, directory):
         p12 = directory / 'mixed.p12'
         password = PASSWORDS['mixed_p12']
         base = ['-keystore', p12, '-storetype', 'PKCS12', '-storepass', password]
-        kt(['-genkeypair', '-alias', 'rsa-key', '-keyalg', 'RSA', '-keysize', '2048',
-            '-dname', 'CN=rsa-key,O=javasec', '-validity', '365'] + base)
         kt(['-genkeypair', '-alias', 'ec-key', '-keyalg', 'EC', '-groupname', 'secp384r1',
             '-dname', 'CN=ec-key,O=javasec', '-validity', '365'] + base)
         kt(['-genkeypair', '-alias', 'ed-key', '-keyalg', 'Ed25519', '-dname', 'CN=ed-key,O=javasec',
+            '-validity', '365'] + base)
+        # Ed448 under a non-ASCII (but BMP) alias
+        kt(['-genkeypair', '-alias', UNICODE_ALIAS, '-keyalg', 'Ed448', '-dname', 'CN=ed448-key,O=javasec',
             '-validity', '365'] + base)
         kt(['-genkeypair', '-alias', 'server', '-keyalg', 'RSA', '-keysize', '2048',
             '-dname', 'CN=localhost,O=javasec', '-validity', '365'] + base)
@@ -569,12 +601,13 @@ def build_sources(jdk, pki, directory):
         kt(['-importcert', '-alias', 'server', '-file', chain_pem, '-noprompt'] + base)
         kt(['-importcert', '-alias', 'other-ca', '-file', other_pem, '-noprompt'] + base)
         p12_store = SourceStore('mixed_p12', p12, 'pkcs12', password, {}, {
-            'rsa-key': key_entry, 'ec-key': key_entry, 'ed-key': key_entry, 'server': ('PrivateKeyEntry', 3),
+            'ec-key': key_entry, 'ed-key': key_entry, UNICODE_ALIAS: key_entry,
+            'server': ('PrivateKeyEntry', 3),
             'root-ca': trusted, 'other-ca': trusted})
 
         # JKS from the PKCS12 by keytool: imported keys keep the PKCS12 password as their own key
         # password; two of them are re-protected with the JKS store password, and one more key gets
-        # a third password.
+        # a third password. So: 2 keys protected by the store password, 3 by a password of their own.
         jks_path = directory / 'mixed.jks'
         jks_password = PASSWORDS['mixed_jks']
         jbase = ['-keystore', jks_path, '-storetype', 'JKS', '-storepass', jks_password]
@@ -587,7 +620,8 @@ def build_sources(jdk, pki, directory):
         expected = dict(p12_store.expected)
         expected['own-rsa'] = key_entry
         jks_store = SourceStore('mixed_jks', jks_path, 'jks', jks_password,
-                                {'rsa-key': password, 'ed-key': password, 'own-rsa': OWN_KEY_PASSWORD}, expected)
+                                {'ed-key': password, UNICODE_ALIAS: password, 'own-rsa': OWN_KEY_PASSWORD},
+                                expected)
         return [p12_store, jks_store]
 
     def secret_p12():
@@ -640,7 +674,7 @@ class Case(object):
         return self.id
 
 
-JKS_KEY_PASSWORDS = {'rsa-key': PASSWORDS['mixed_p12'], 'ed-key': PASSWORDS['mixed_p12'],
+JKS_KEY_PASSWORDS = {'ed-key': PASSWORDS['mixed_p12'], UNICODE_ALIAS: PASSWORDS['mixed_p12'],
                      'own-rsa': OWN_KEY_PASSWORD}
 
 CASES = [
@@ -781,11 +815,20 @@ def build_matrix_stores(sources, pki, directory):
     return {'paths': paths, 'chain': list(leaf), 'root': pki.der(pki.root)}
 
 
+def _cell(result):
+    """'ok', or the outcome with the last part of Java's message: 'unreadable (Algorithm ... not available)'."""
+    if ': ' not in result:
+        return result
+    outcome, message = result.split(': ', 1)
+    return '%s (%s)' % (outcome, message.rsplit('Exception: ', 1)[-1])
+
+
 def matrix_table(rows):
     header = ['Java', 'version', 'source'] + list(MATRIX_FORMATS)
     lines = [header]
     for row in sorted(rows, key=lambda r: label_key(r['label'])):
-        lines.append([row['label'], row['version'], row['origin']] + [row['results'][f] for f in MATRIX_FORMATS])
+        cells = [_cell(row['results'][f]) for f in MATRIX_FORMATS]
+        lines.append([row['label'], row['version'], row['origin']] + cells)
     widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
     text = []
     for number, line in enumerate(lines):

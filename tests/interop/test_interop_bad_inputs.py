@@ -34,7 +34,7 @@ BAD_FILES = {
 }
 
 
-def _make_bad(kind, sources, directory):
+def _make_bad(kind, sources, pki, directory):
     """Create the bad input in directory; return (path, password)."""
     p12, jks = sources['mixed_p12'], sources['mixed_jks']
     path = directory / ('store-' + kind)
@@ -64,7 +64,7 @@ def _make_bad(kind, sources, directory):
     elif kind == 'empty-file':
         path.write_bytes(b'')
     elif kind == 'pem-file':
-        path.write_bytes(lib.Pki.pem(lib.x509.load_der_x509_certificate(p12_root(sources))))
+        path.write_bytes(lib.Pki.pem(pki.root))
     elif kind == 'directory':
         path.mkdir()
         (path / 'inside').write_text('x')
@@ -72,12 +72,6 @@ def _make_bad(kind, sources, directory):
         os.chown(str(path), *OWNER)
     os.chmod(str(path), 0o750 if path.is_dir() else 0o640)
     return path, password
-
-
-def p12_root(sources):
-    from ansible_collections.javasec.keystore.plugins.module_utils import _keystore as engine
-    src = sources['mixed_p12']
-    return engine.load_bytes(src.path.read_bytes(), src.password).get('root-ca').cert
 
 
 def _assert_one_clear_failure(rc, result, proc, path, keywords, error_type, secrets):
@@ -100,9 +94,9 @@ def _assert_one_clear_failure(rc, result, proc, path, keywords, error_type, secr
 
 @pytest.mark.parametrize('module', ['keystore', 'keystore_info'])
 @pytest.mark.parametrize('kind', sorted(BAD_FILES))
-def test_bad_input_fails_clearly_and_changes_nothing(kind, module, sources, tmp_path):
+def test_bad_input_fails_clearly_and_changes_nothing(kind, module, sources, pki, tmp_path):
     keywords, error_type = BAD_FILES[kind]
-    path, password = _make_bad(kind, sources, tmp_path)
+    path, password = _make_bad(kind, sources, pki, tmp_path)
     before, listing = lib.file_state(path), lib.dir_listing(tmp_path)
     args = {'path': str(path), 'password': password}
     if module == 'keystore':

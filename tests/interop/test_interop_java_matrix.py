@@ -20,6 +20,8 @@ import pytest
 
 import interop_lib as lib
 
+from cryptography import x509
+
 
 def expected_outcome(version, fmt):
     """'ok' when this Java version reads the format, else 'unreadable'.
@@ -94,7 +96,7 @@ def _check_format(jdk, matrix_stores, fmt):
     proc, csr = lib.keytool_certreq(jdk, path, store_type, lib.MATRIX_PASSWORD, 'server', check=False)
     if proc.returncode != 0:
         return 'key unusable: ' + _error_line(proc)
-    leaf = lib.x509.load_der_x509_certificate(matrix_stores['chain'][0])
+    leaf = x509.load_der_x509_certificate(matrix_stores['chain'][0])
     assert csr is not None and csr.is_signature_valid, fmt
     assert lib.public_der(csr.public_key()) == lib.public_der(leaf.public_key()), fmt
     return 'ok'

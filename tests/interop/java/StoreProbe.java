@@ -45,8 +45,7 @@ public class StoreProbe {
             case "RSA": return "SHA256withRSA";
             case "EC": return "SHA256withECDSA";
             case "DSA": return "SHA256withDSA";
-            case "Ed25519": case "EdDSA": return "Ed25519";
-            case "Ed448": return "Ed448";
+            case "Ed25519": case "Ed448": case "EdDSA": return "EdDSA";  // any EdDSA curve
             default: return null;
         }
     }
@@ -69,49 +68,58 @@ public class StoreProbe {
         Collections.sort(aliases);
         System.out.println("STORE\t" + path + "\t" + aliases.size());
         for (String alias : aliases) {
-            String kind;
-            String detail = "";
-            Certificate[] chain = null;
-            char[] keyPass = keyPasses.getOrDefault(alias, storePass);
-            if (ks.isCertificateEntry(alias)) {
-                kind = "trusted";
-                chain = new Certificate[] {ks.getCertificate(alias)};
-            } else if (ks.entryInstanceOf(alias, KeyStore.SecretKeyEntry.class)) {
-                kind = "secret";
-                Key key = ks.getKey(alias, keyPass);
-                detail = key.getAlgorithm() + " " + sha256(key.getEncoded(), false);
-            } else if (ks.entryInstanceOf(alias, KeyStore.PrivateKeyEntry.class)) {
-                kind = "private";
-                chain = ks.getCertificateChain(alias);
-                PrivateKey key = (PrivateKey) ks.getKey(alias, keyPass);
-                String sigAlg = signatureAlgorithm(key.getAlgorithm());
-                String verdict = "nosig";
-                if (sigAlg != null) {
-                    byte[] data = ("javasec " + alias).getBytes(StandardCharsets.UTF_8);
-                    Signature signer = Signature.getInstance(sigAlg);
-                    signer.initSign(key);
-                    signer.update(data);
-                    byte[] sig = signer.sign();
-                    Signature verifier = Signature.getInstance(sigAlg);
-                    verifier.initVerify(chain[0].getPublicKey());
-                    verifier.update(data);
-                    verdict = verifier.verify(sig) ? "signature-ok" : "signature-BAD";
-                }
-                detail = key.getAlgorithm() + " " + verdict;
-            } else {
-                kind = "unknown";
+            try {
+                probeEntry(ks, path, alias, storePass, keyPasses);
+            } catch (Exception e) {
+                System.out.println("ENTRY\t" + path + "\t" + alias + "\terror\t-1\t0\t\t" + oneLine(e));
             }
-            StringBuilder fps = new StringBuilder();
-            if (chain != null) {
-                for (Certificate c : chain) {
-                    if (fps.length() > 0) fps.append(',');
-                    fps.append(sha256(c.getEncoded(), true));
-                }
-            }
-            long millis = ks.getCreationDate(alias) == null ? -1 : ks.getCreationDate(alias).getTime();
-            System.out.println("ENTRY\t" + path + "\t" + alias + "\t" + kind + "\t" + millis + "\t"
-                    + (chain == null ? 0 : chain.length) + "\t" + fps + "\t" + detail);
         }
+    }
+
+    static void probeEntry(KeyStore ks, String path, String alias, char[] storePass, Map<String, char[]> keyPasses)
+            throws Exception {
+        String kind;
+        String detail = "";
+        Certificate[] chain = null;
+        char[] keyPass = keyPasses.getOrDefault(alias, storePass);
+        if (ks.isCertificateEntry(alias)) {
+            kind = "trusted";
+            chain = new Certificate[] {ks.getCertificate(alias)};
+        } else if (ks.entryInstanceOf(alias, KeyStore.SecretKeyEntry.class)) {
+            kind = "secret";
+            Key key = ks.getKey(alias, keyPass);
+            detail = key.getAlgorithm() + " " + sha256(key.getEncoded(), false);
+        } else if (ks.entryInstanceOf(alias, KeyStore.PrivateKeyEntry.class)) {
+            kind = "private";
+            chain = ks.getCertificateChain(alias);
+            PrivateKey key = (PrivateKey) ks.getKey(alias, keyPass);
+            String sigAlg = signatureAlgorithm(key.getAlgorithm());
+            String verdict = "nosig";
+            if (sigAlg != null) {
+                byte[] data = ("javasec " + alias).getBytes(StandardCharsets.UTF_8);
+                Signature signer = Signature.getInstance(sigAlg);
+                signer.initSign(key);
+                signer.update(data);
+                byte[] sig = signer.sign();
+                Signature verifier = Signature.getInstance(sigAlg);
+                verifier.initVerify(chain[0].getPublicKey());
+                verifier.update(data);
+                verdict = verifier.verify(sig) ? "signature-ok" : "signature-BAD";
+            }
+            detail = key.getAlgorithm() + " " + verdict;
+        } else {
+            kind = "unknown";
+        }
+        StringBuilder fps = new StringBuilder();
+        if (chain != null) {
+            for (Certificate c : chain) {
+                if (fps.length() > 0) fps.append(',');
+                fps.append(sha256(c.getEncoded(), true));
+            }
+        }
+        long millis = ks.getCreationDate(alias) == null ? -1 : ks.getCreationDate(alias).getTime();
+        System.out.println("ENTRY\t" + path + "\t" + alias + "\t" + kind + "\t" + millis + "\t"
+                + (chain == null ? 0 : chain.length) + "\t" + fps + "\t" + detail);
     }
 
     public static void main(String[] args) throws Exception {
