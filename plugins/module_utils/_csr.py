@@ -92,42 +92,8 @@ def unsealed_key(module, entry):
 
 
 def subject_name(subject):
-    """x509.Name of a dname string or dict, in keytool's order.
-
-    As in keytool -dname and RFC 4514, the first attribute of the string (or dict) is the most specific
-    one (CN) and is encoded last: "CN=a,O=b,C=DE" is the DER sequence C, O, CN.
-    """
-    if isinstance(subject, dict):
-        parts = [{key: value} for key, value in subject.items()]
-    else:
-        parts = [part for part in re.split(r'(?<!\\),', subject) if part.strip()]
-    attributes = []
-    for part in parts:
-        attributes.extend(certs.parse_subject(part))
-    if not attributes:
-        raise certs.CertificateInputError('the subject is empty')
-    return x509.Name(list(reversed(attributes)))
-
-
-def general_names(names):
-    """Subject alternative names as strings, in the form the engine reports them (DNS:, IP:, URI:, email:)."""
-    out = []
-    for name in names:
-        if isinstance(name, x509.DNSName):
-            out.append('DNS:%s' % name.value)
-        elif isinstance(name, x509.IPAddress):
-            out.append('IP:%s' % name.value)
-        elif isinstance(name, x509.UniformResourceIdentifier):
-            out.append('URI:%s' % name.value)
-        elif isinstance(name, x509.RFC822Name):
-            out.append('email:%s' % name.value)
-        elif isinstance(name, x509.DirectoryName):
-            out.append('dirName:%s' % name.value.rfc4514_string())
-        elif isinstance(name, x509.RegisteredID):
-            out.append('RID:%s' % name.value.dotted_string)
-        else:
-            out.append('%s:%s' % (type(name).__name__, name.value))
-    return out
+    """x509.Name of a dname string or dict, in keytool's order (see _certs.parse_subject)."""
+    return certs.parse_subject(subject)
 
 
 def certificate_sans(cert):
@@ -267,7 +233,7 @@ def csr_facts(csr):
     }
     for ext in csr.extensions:
         if isinstance(ext.value, x509.SubjectAlternativeName):
-            facts['subject_alt_names'] = general_names(ext.value)
+            facts['subject_alt_names'] = engine.general_names(ext.value)
         elif isinstance(ext.value, x509.KeyUsage):
             facts['key_usage'] = key_usage_names(ext.value)
         elif isinstance(ext.value, x509.ExtendedKeyUsage):

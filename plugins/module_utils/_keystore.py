@@ -36,7 +36,6 @@ except ImportError:  # pragma: no cover - not on POSIX
 CRYPTOGRAPHY_IMPORT_ERROR = p12.CRYPTOGRAPHY_IMPORT_ERROR
 try:
     from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
     from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, rsa
 except ImportError:
     CRYPTOGRAPHY_IMPORT_ERROR = traceback.format_exc()
@@ -201,13 +200,10 @@ def public_key_info(public_key):
     return type(public_key).__name__, None
 
 
-def _sans(cert):
-    try:
-        ext = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
-    except x509.ExtensionNotFound:
-        return []
+def general_names(names):
+    """Subject alternative names as strings: DNS:, IP:, URI:, email:, dirName:, RID:."""
     out = []
-    for name in ext:
+    for name in names:
         if isinstance(name, x509.DNSName):
             out.append('DNS:%s' % name.value)
         elif isinstance(name, x509.IPAddress):
@@ -216,9 +212,20 @@ def _sans(cert):
             out.append('URI:%s' % name.value)
         elif isinstance(name, x509.RFC822Name):
             out.append('email:%s' % name.value)
+        elif isinstance(name, x509.DirectoryName):
+            out.append('dirName:%s' % name.value.rfc4514_string())
+        elif isinstance(name, x509.RegisteredID):
+            out.append('RID:%s' % name.value.dotted_string)
         else:
             out.append('%s:%s' % (type(name).__name__, name.value))
     return out
+
+
+def _sans(cert):
+    try:
+        return general_names(cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value)
+    except x509.ExtensionNotFound:
+        return []
 
 
 def _is_ca(cert):

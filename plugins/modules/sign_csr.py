@@ -141,6 +141,7 @@ import tempfile
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.javasec.keystore.plugins.module_utils import _certs as certs
+from ansible_collections.javasec.keystore.plugins.module_utils import _csr as csr_utils
 from ansible_collections.javasec.keystore.plugins.module_utils import _keystore as engine
 from ansible_collections.javasec.keystore.plugins.module_utils._module import check_libraries, fail, read_target_file
 
@@ -152,13 +153,10 @@ except ImportError:
 
 
 def load_csr(data):
-    data = certs.to_bytes(data)
-    try:
-        if b'-----BEGIN' in data:
-            return x509.load_pem_x509_csr(data)
-        return x509.load_der_x509_csr(data)
-    except ValueError:
+    csr = csr_utils.load_csr(certs.to_bytes(data))
+    if csr is None:
         raise certs.CertificateInputError('the CSR cannot be parsed (neither PEM nor DER PKCS#10)')
+    return csr
 
 
 def wanted_extensions(params, csr):

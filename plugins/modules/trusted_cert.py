@@ -337,7 +337,7 @@ def _read_target_file(path, what):
         with open(path, 'rb') as handle:
             return handle.read()
     except (IOError, OSError) as exc:
-        raise InputError('%s: cannot read %s: %s' % (what, path, exc.strerror or exc))
+        raise InputError('%s: cannot read the file: %s' % (what, exc.strerror or exc))
 
 
 def _parse(data, what):
