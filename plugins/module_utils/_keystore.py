@@ -36,6 +36,7 @@ except ImportError:  # pragma: no cover - not on POSIX
 CRYPTOGRAPHY_IMPORT_ERROR = p12.CRYPTOGRAPHY_IMPORT_ERROR
 try:
     from cryptography import x509
+    from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, rsa
 except ImportError:
     CRYPTOGRAPHY_IMPORT_ERROR = traceback.format_exc()
@@ -239,9 +240,37 @@ def iso_date(value):
     return value.strftime('%Y-%m-%dT%H:%M:%SZ')
 
 
+def raw_names(cert_der):
+    """(issuer, subject) of a certificate as DER, read without cryptography.
+
+    cryptography rejects some certificates Java writes (DSA signatures with NULL parameters), so
+    chains are built on the raw names and such certificates are kept as bytes.
+    """
+    tbs = der.raw_children(der.children(der.read(cert_der, der.SEQUENCE)[1])[0][1])
+    first = 1 if tbs[0][:1] == b'\xa0' else 0  # [0] version
+    return tbs[first + 2], tbs[first + 4]
+
+
+def _unparsed_cert_info(cert_der, error):
+    tbs = der.raw_children(der.children(der.read(cert_der, der.SEQUENCE)[1])[0][1])
+    first = 1 if tbs[0][:1] == b'\xa0' else 0
+    try:
+        algorithm, size = public_key_info(serialization.load_der_public_key(tbs[first + 5]))
+    except (ValueError, TypeError):
+        algorithm, size = None, None
+    info = dict.fromkeys(('subject', 'issuer', 'serial', 'not_before', 'not_after', 'days_remaining',
+                          'subject_alt_names', 'is_ca', 'self_signed'))
+    info.update(sha256=fingerprint(cert_der), sha1=fingerprint(cert_der, 'sha1'), public_key_algorithm=algorithm,
+                public_key_size=size, parse_error='the cryptography library cannot parse this certificate (%s)' % error)
+    return info
+
+
 def cert_info(cert_der, now=None):
     """Public facts about a certificate (nothing secret)."""
-    cert = load_cert(cert_der)
+    try:
+        cert = load_cert(cert_der)
+    except ValueError as exc:
+        return _unparsed_cert_info(cert_der, exc)
     now = now or datetime.datetime.now(datetime.timezone.utc)
     not_after = cert_not_after(cert)
     algorithm, size = public_key_info(cert.public_key())
@@ -371,11 +400,25 @@ def _timestamp_from_key_id(key_id):
     return None
 
 
+if not PYJKS_IMPORT_ERROR:
+    class _JavaUtfKeyStore(jks.KeyStore):
+        """pyjks reads aliases as standard UTF-8; Java writes modified UTF-8 (surrogates for non-BMP characters)."""
+
+        @classmethod
+        def _read_utf(cls, data, pos, kind=None):
+            size = struct.unpack_from('>H', data, pos)[0]
+            pos += 2
+            try:
+                return _java_utf_decode(bytes(data[pos:pos + size])), pos + size
+            except UnicodeError as exc:
+                raise jks.util.BadKeystoreFormatException('bad %s: %s' % (kind or 'string', exc))
+
+
 def _load_jks(data, password, key_passwords):
     if PYJKS_IMPORT_ERROR:
         raise UnsupportedStoreError('reading JKS needs the pyjks library')
     try:
-        raw = jks.KeyStore.loads(data, password, try_decrypt_keys=False)
+        raw = _JavaUtfKeyStore.loads(data, password, try_decrypt_keys=False)
     except jks.util.KeystoreSignatureException:
         raise WrongPasswordError('keystore password was incorrect (integrity check failed)')
     except Exception as exc:  # pyjks raises many types for malformed input, struct.error among them
@@ -411,18 +454,20 @@ def _load_jks(data, password, key_passwords):
     return store
 
 
-def _issuer_of(cert, candidates):
-    for cand_der, cand in candidates:
-        if cand.subject == cert.issuer:
+def _issuer_of(cert_der, candidates, parsed_cert):
+    """The bag among candidates that issued cert_der: same raw name, verified signature preferred."""
+    issuer = raw_names(cert_der)[0]
+    matches = [b for b in candidates if raw_names(b.value)[1] == issuer]
+    cert = parsed_cert(cert_der)
+    for cand in matches:
+        cand_cert = parsed_cert(cand.value)
+        if cert is not None and cand_cert is not None:
             try:
-                cert.verify_directly_issued_by(cand)
-                return cand_der, cand
+                cert.verify_directly_issued_by(cand_cert)
+                return cand
             except Exception:
                 continue
-    for cand_der, cand in candidates:
-        if cand.subject == cert.issuer:
-            return cand_der, cand
-    return None, None
+    return matches[0] if matches else None
 
 
 def _load_pkcs12(data, password, key_passwords):
@@ -440,13 +485,14 @@ def _load_pkcs12(data, password, key_passwords):
     chain_certs = [b for b in certs if not b.trusted]
     parsed = {}
 
-    def parsed_cert(bag):
-        if id(bag) not in parsed:
+    def parsed_cert(cert_der):
+        """The cryptography object, or None for a certificate it cannot parse (kept as bytes)."""
+        if cert_der not in parsed:
             try:
-                parsed[id(bag)] = load_cert(bag.value)
+                parsed[cert_der] = load_cert(cert_der)
             except ValueError:
-                raise CorruptStoreError('the PKCS#12 file holds a certificate that cannot be parsed')
-        return parsed[id(bag)]
+                parsed[cert_der] = None
+        return parsed[cert_der]
 
     used = set()
     unnamed = [0]
@@ -493,17 +539,17 @@ def _load_pkcs12(data, password, key_passwords):
             if leaf is not None:
                 used.add(id(leaf))
                 chain = [leaf.value]
-                cert = parsed_cert(leaf)
-                pool = [(b.value, parsed_cert(b)) for b in chain_certs]
-                while cert.subject != cert.issuer:
-                    nxt_der, nxt = _issuer_of(cert, pool)
-                    if nxt_der is None or nxt_der in chain:
-                        break
-                    chain.append(nxt_der)
-                    for b in chain_certs:
-                        if b.value == nxt_der:
-                            used.add(id(b))
-                    cert = nxt
+                try:
+                    while raw_names(chain[-1])[0] != raw_names(chain[-1])[1]:
+                        nxt = _issuer_of(chain[-1], chain_certs, parsed_cert)
+                        if nxt is None or nxt.value in chain:
+                            break
+                        chain.append(nxt.value)
+                        for b in chain_certs:
+                            if b.value == nxt.value:
+                                used.add(id(b))
+                except der.DerError:
+                    raise CorruptStoreError('the PKCS#12 file holds a certificate that is not valid DER')
                 entry.chain = chain
             store.add(entry)
         elif bag.bag_type == p12.OID_SECRET_BAG:
@@ -545,8 +591,22 @@ def now_ms():
 
 
 def _jks_utf(text):
-    raw = text.encode('utf-8')
-    return struct.pack('>H', len(raw)) + raw
+    """Java's DataOutputStream.writeUTF ("modified UTF-8"): UTF-16 code units of 1-3 bytes each, NUL as C0 80."""
+    raw = bytearray()
+    for (unit,) in struct.iter_unpack('>H', text.encode('utf-16-be', 'surrogatepass')):
+        if 0 < unit < 0x80:
+            raw.append(unit)
+        elif unit < 0x800:
+            raw += bytes((0xC0 | unit >> 6, 0x80 | unit & 0x3F))
+        else:
+            raw += bytes((0xE0 | unit >> 12, 0x80 | unit >> 6 & 0x3F, 0x80 | unit & 0x3F))
+    return struct.pack('>H', len(raw)) + bytes(raw)
+
+
+def _java_utf_decode(raw):
+    """Inverse of _jks_utf (DataInputStream.readUTF)."""
+    text = raw.replace(b'\xc0\x80', b'\x00').decode('utf-8', 'surrogatepass')
+    return text.encode('utf-16-be', 'surrogatepass').decode('utf-16-be')
 
 
 def _dump_jks(store, password):
@@ -585,6 +645,9 @@ def _dump_jks(store, password):
 
 
 def _dump_pkcs12(store, password, encryption):
+    if any(ord(char) > 0x7F for char in password):
+        raise UnsupportedStoreError('Java cannot open a PKCS12 keystore whose password has non-ASCII characters '
+                                    '(keytool refuses such passwords too); use an ASCII password')
     scheme = p12.key_scheme(encryption)
     key_bags, cert_bags, written_chain = [], [], set()
     key_ids = set()

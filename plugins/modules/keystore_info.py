@@ -152,7 +152,7 @@ from ansible_collections.javasec.keystore.plugins.module_utils._module import ch
 
 def _expiring(info, days):
     certs = info.get('chain') or ([info] if 'days_remaining' in info else [])
-    return any(c['days_remaining'] < days for c in certs)
+    return any(c['days_remaining'] is not None and c['days_remaining'] < days for c in certs)
 
 
 def main():

@@ -7,8 +7,7 @@ to JDK 15; Java 17's keytool encodes their certificates in a way the cryptograph
 parse) and RSASSA-PSS keys, aliases outside Unicode's Basic Multilingual Plane in JKS, non-ASCII store
 passwords.
 
-The tests marked xfail(strict=True) show engine bugs: each fails today and will XPASS - and so fail,
-until its marker is removed - once the bug is fixed.
+These tests once exposed engine bugs (fixed since); they guard against their return.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -31,15 +30,10 @@ def _genkeypair(jdk, path, store_type, alias, keyalg, extra=()):
 # ---- DSA and RSASSA-PSS keys ---------------------------------------------------------------------------
 
 
-DSA_BUG = pytest.mark.xfail(strict=True, reason=(
-    'engine bug: every chain certificate must parse with cryptography, but Java writes the DSA signature algorithm '
-    'with NULL parameters, which cryptography rejects: a keytool-made PKCS12 with a DSA key cannot be opened ("holds '
-    'a certificate that cannot be parsed"; with force=true the keystore module would replace the valid store by an '
-    'empty one) and keystore_info dies with a ValueError traceback on such a JKS'))
 
 
 @pytest.mark.parametrize('store_type', ['pkcs12', 'jks'])
-@pytest.mark.parametrize('keyalg', [pytest.param('DSA', marks=DSA_BUG), 'RSASSA-PSS'])
+@pytest.mark.parametrize('keyalg', ['DSA', 'RSASSA-PSS'])
 def test_key_whose_java_certificate_is_unusual(keyalg, store_type, tmp_path, main_jdk):
     path = tmp_path / ('legacy.' + store_type)
     _genkeypair(main_jdk, path, store_type, 'legacy-key', keyalg, ['-keysize', '2048'])
@@ -79,18 +73,12 @@ def emoji_stores(main_jdk, tmp_path_factory):
     return jks_path, p12_path
 
 
-@pytest.mark.xfail(strict=True, reason='engine bug (pyjks): JKS aliases are Java "modified UTF-8" (a character '
-                                       'outside the BMP is two 3-byte surrogates); reading one fails with '
-                                       '"the JKS file is truncated or corrupt"')
 def test_engine_reads_jks_alias_outside_bmp(emoji_stores):
     jks_path, dummy = emoji_stores
     store = engine.load_bytes(jks_path.read_bytes(), PASSWORD)
     assert store.aliases() == [EMOJI_ALIAS]
 
 
-@pytest.mark.xfail(strict=True, reason='engine bug: _jks_utf writes aliases as standard UTF-8, not Java\'s modified '
-                                       'UTF-8, so a JKS holding an alias outside the BMP cannot be opened by Java '
-                                       '(java.io.UTFDataFormatException: malformed input)')
 def test_engine_writes_jks_alias_outside_bmp(emoji_stores, tmp_path, main_jdk):
     dummy, p12_path = emoji_stores
     store = engine.load_bytes(p12_path.read_bytes(), PASSWORD)
@@ -129,9 +117,6 @@ def test_jks_with_non_ascii_password_opens_in_keytool(sources, tmp_path, main_jd
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
-@pytest.mark.xfail(strict=True, reason='engine bug: a PKCS12 written with a non-ASCII password cannot be opened by '
-                                       'Java (its PBE keys take ASCII only; keytool refuses such passwords: '
-                                       '"Password is not ASCII"), yet dump_bytes writes it without a word')
 @pytest.mark.parametrize('encryption', ['modern', 'legacy'])
 def test_pkcs12_with_non_ascii_password_is_refused_or_opens_in_keytool(encryption, sources, tmp_path, main_jdk):
     """Either the engine refuses the password clearly, or Java can open what it wrote."""
