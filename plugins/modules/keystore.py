@@ -186,7 +186,8 @@ def open_store(module, session):
     except engine.KeystoreError as exc:
         first_error = exc
     if not params['force']:
-        fail(module, '%s: %s (set force=true to replace it with an empty store)' % (session.path, first_error))
+        fail(module, '%s: %s (set force=true to replace it with an empty store)' % (session.path, first_error),
+             error_type=type(first_error).__name__)
     module.warn('%s could not be read (%s); it is replaced by an empty store because force=true'
                 % (session.path, first_error))
     return None, None, True
