@@ -146,8 +146,8 @@ def check_validity(cert_der, what='certificate'):
     now = datetime.datetime.now(datetime.timezone.utc)
     not_after = engine.cert_not_after(cert)
     if not_after < now:
-        raise CertificateInputError('%s "%s" expired on %s' % (what, cert.subject.rfc4514_string(),
-                                                                 not_after.strftime('%Y-%m-%d %H:%M:%S UTC')))
+        raise CertificateInputError('%s "%s" expired on %s' % (
+            what, cert.subject.rfc4514_string(), not_after.strftime('%Y-%m-%d %H:%M:%S UTC')))
 
 
 def extension(cert, name):

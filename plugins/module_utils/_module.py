@@ -42,8 +42,9 @@ def check_libraries(module, jks=False):
         module.fail_json(msg=missing_required_lib('cryptography >= 3.4'), exception=engine.CRYPTOGRAPHY_IMPORT_ERROR)
     if jks and engine.PYJKS_IMPORT_ERROR:
         module.fail_json(
-            msg=missing_required_lib('pyjks', reason='for JKS keystores (install it with pip install --no-deps pyjks '
-                                                    'pyasn1 pyasn1-modules pycryptodomex javaobj-py3)'),
+            msg=missing_required_lib(
+                'pyjks', reason='for JKS keystores (install it with pip install --no-deps pyjks '
+                                'pyasn1 pyasn1-modules pycryptodomex javaobj-py3)'),
             exception=engine.PYJKS_IMPORT_ERROR)
 
 

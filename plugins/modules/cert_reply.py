@@ -164,8 +164,8 @@ def main():
             if not params['allow_expired']:
                 certs.check_validity(leaf, 'the CA reply')
             trusted = [e.cert for e in store.entries.values() if isinstance(e, engine.TrustedCertEntry)]
-            chain = certs.complete_chain(leaf, given + trusted + pool, params['validate_chain'], 'the CA reply',
-                                          'truststore_path')
+            chain = certs.complete_chain(leaf, given + trusted + pool, params['validate_chain'],
+                                         'the CA reply', 'truststore_path')
         except engine.KeystoreError as exc:
             fail(module, exc)
         changed = chain != entry.chain

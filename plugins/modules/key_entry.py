@@ -295,8 +295,8 @@ def material_to_import(module, store):
                 params['src_path'], 'no such private key entry' if not keys else '%d private key entries' % len(keys),
                 ', '.join(e.alias for e in source.entries.values() if isinstance(e, engine.PrivateKeyEntry))))
         if keys[0].key_der is None:
-            fail(module, 'the key of "%s" in %s cannot be decrypted with src_password' % (keys[0].alias,
-                                                                                           params['src_path']))
+            fail(module, 'the key of "%s" in %s cannot be decrypted with src_password'
+                 % (keys[0].alias, params['src_path']))
         key_der = keys[0].key_der
         given = list(keys[0].chain)
         pool.extend(trusted_pool(source))

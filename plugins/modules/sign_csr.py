@@ -16,7 +16,7 @@ description:
   - The CSR's signature is verified. Subject and subject alternative names are copied from the CSR unless overridden.
   - Idempotent - when O(dest) already holds a certificate issued by this CA for the same public key, subject, names and
     usages, valid for more than O(renew_before_days), it is returned unchanged and nothing is signed.
-  - Meant to run where the CA lives, usually the controller (C(delegate_to: localhost), C(run_once) per host batch).
+  - "Meant to run where the CA lives, usually the controller (C(delegate_to: localhost))."
 extends_documentation_fragment:
   - ansible.builtin.files
 options:
@@ -256,8 +256,9 @@ def main():
                  % (params['ca_alias'], params['ca_path']))
         ca_cert = engine.load_cert(entry.chain[0])
         ca_key = certs.load_key(entry.key_der)
-        csr_data = params['csr'] if params['csr'] is not None else read_target_file(module, params['csr_path'],
-                                                                                       'csr_path')
+        csr_data = params['csr']
+        if csr_data is None:
+            csr_data = read_target_file(module, params['csr_path'], 'csr_path')
         csr = load_csr(csr_data)
         if not csr.is_signature_valid:
             fail(module, 'the CSR signature is not valid')
