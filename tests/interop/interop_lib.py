@@ -121,7 +121,7 @@ class Jdk(object):
             version = self.release.get('JAVA_VERSION')
             if not version:
                 proc = subprocess.run([str(self.java), '-version'], capture_output=True, encoding='utf-8',
-                                      errors='replace', timeout=JAVA_TIMEOUT, env=tool_env())
+                                      errors='replace', timeout=JAVA_TIMEOUT, env=tool_env(), check=False)
                 match = re.search(r'version "([^"]+)"', proc.stderr)
                 version = match.group(1) if match else '0'
             self._version = version
@@ -142,7 +142,7 @@ class Jdk(object):
     def keytool_run(self, args, check=True, timeout=JAVA_TIMEOUT):
         cmd = [str(self.keytool)] + ['-J' + o for o in JVM_OPTIONS] + [str(a) for a in args]
         proc = subprocess.run(cmd, capture_output=True, encoding='utf-8', errors='replace', timeout=timeout,
-                              env=tool_env(), stdin=subprocess.DEVNULL)
+                              env=tool_env(), stdin=subprocess.DEVNULL, check=False)
         if check and proc.returncode != 0:
             raise AssertionError('keytool failed (rc=%d): %s\nstdout:\n%s\nstderr:\n%s'
                                  % (proc.returncode, ' '.join(_redact(cmd)), proc.stdout, proc.stderr))
@@ -152,7 +152,7 @@ class Jdk(object):
         """Single-file source launch: java [options] File.java args."""
         cmd = [str(self.java)] + JVM_OPTIONS + [str(source)] + [str(a) for a in args]
         return subprocess.run(cmd, capture_output=True, encoding='utf-8', errors='replace', timeout=timeout,
-                              env=tool_env(), stdin=subprocess.DEVNULL)
+                              env=tool_env(), stdin=subprocess.DEVNULL, check=False)
 
 
 def _redact(cmd):
@@ -283,7 +283,8 @@ def fingerprint(cert_der):
 
 def openssl(args, check=False):
     return subprocess.run(['openssl'] + [str(a) for a in args], capture_output=True, encoding='utf-8',
-                          errors='replace', timeout=120, env=tool_env(), stdin=subprocess.DEVNULL)
+                          errors='replace', timeout=120, env=tool_env(), stdin=subprocess.DEVNULL,
+                          check=False)
 
 
 def openssl_needs_legacy_flag():
@@ -389,7 +390,7 @@ def run_module(name, args, check_mode=False, umask=0o022):
         proc = subprocess.run(
             [sys.executable, '-m', 'ansible_collections.javasec.keystore.plugins.modules.%s' % name, argsfile],
             capture_output=True, encoding='utf-8', errors='replace', timeout=300, env=module_env(),
-            stdin=subprocess.DEVNULL, preexec_fn=lambda: os.umask(umask), cwd=tempfile.gettempdir())
+            stdin=subprocess.DEVNULL, preexec_fn=lambda: os.umask(umask), cwd=tempfile.gettempdir(), check=False)
     finally:
         os.unlink(argsfile)
     return proc.returncode, _parse_json_tail(proc.stdout), proc
@@ -427,7 +428,7 @@ def run_ansible_adhoc(module, args, workdir):
            '-e', 'ansible_python_interpreter=%s' % sys.executable,
            '-m', 'javasec.keystore.%s' % module, '-a', json.dumps(args)]
     proc = subprocess.run(cmd, capture_output=True, encoding='utf-8', errors='replace', timeout=300, env=env,
-                          cwd=str(workdir), stdin=subprocess.DEVNULL)
+                          cwd=str(workdir), stdin=subprocess.DEVNULL, check=False)
     match = re.search(r'^localhost \| [A-Z!]+ => ', proc.stdout, re.M)
     result = _parse_json_tail(proc.stdout[match.end():]) if match else None
     return proc.returncode, result, proc

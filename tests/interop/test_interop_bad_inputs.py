@@ -134,13 +134,13 @@ def unwritable_directory(directory):
             os.chmod(str(directory), 0o555)
             undo.append(lambda: os.chmod(str(directory), 0o755))
         else:
-            proc = subprocess.run(['chattr', '+i', str(directory)], capture_output=True, text=True) \
+            proc = subprocess.run(['chattr', '+i', str(directory)], capture_output=True, text=True, check=False) \
                 if shutil.which('chattr') else None
             if proc is not None and proc.returncode == 0:
                 undo.append(lambda: subprocess.run(['chattr', '-i', str(directory)], check=True))
             else:
                 proc = subprocess.run(['mount', '--bind', '-o', 'ro', str(directory), str(directory)],
-                                      capture_output=True, text=True)
+                                      capture_output=True, text=True, check=False)
                 if proc.returncode == 0:
                     undo.append(lambda: subprocess.run(['umount', str(directory)], check=True))
         if _writable(directory):
