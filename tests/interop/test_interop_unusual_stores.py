@@ -30,8 +30,6 @@ def _genkeypair(jdk, path, store_type, alias, keyalg, extra=()):
 # ---- DSA and RSASSA-PSS keys ---------------------------------------------------------------------------
 
 
-
-
 @pytest.mark.parametrize('store_type', ['pkcs12', 'jks'])
 @pytest.mark.parametrize('keyalg', ['DSA', 'RSASSA-PSS'])
 def test_key_whose_java_certificate_is_unusual(keyalg, store_type, tmp_path, main_jdk):
