@@ -134,13 +134,16 @@ def main():
                 if option.endswith('_path'):
                     value = read_target_file(module, value, option)
                 given.extend(certs.load_certificates(value, option))
-        pool = []
-        if params['truststore_path']:
-            data = read_target_file(module, params['truststore_path'], 'truststore_path')
-            other = engine.load_bytes(data, params['truststore_password'])
-            pool = [e.cert for e in other.entries.values() if isinstance(e, engine.TrustedCertEntry)]
     except engine.KeystoreError as exc:
         fail(module, exc)
+    pool = []
+    if params['truststore_path']:
+        data = read_target_file(module, params['truststore_path'], 'truststore_path')
+        try:
+            other = engine.load_bytes(data, params['truststore_password'])
+        except engine.KeystoreError as exc:
+            fail(module, '%s: %s' % (params['truststore_path'], exc), error_type=type(exc).__name__)
+        pool = [e.cert for e in other.entries.values() if isinstance(e, engine.TrustedCertEntry)]
 
     with StoreSession(module) as session:
         store = session.load()
