@@ -342,5 +342,32 @@ def build_certificate(subject_name, public_key, issuer_name, signing_key, validi
     return cert.public_bytes(serialization.Encoding.DER)
 
 
+def renew_self_signed(old_der, key, validity_days, signature_algorithm=None):
+    """What keytool -selfcert does: a new self-signed certificate on key with the subject and extensions of old_der.
+
+    The key identifiers are computed from key, so that this also serves a new key.
+    """
+    old = engine.load_cert(old_der)
+    now = datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(minutes=5)
+    builder = (x509.CertificateBuilder()
+               .subject_name(old.subject)
+               .issuer_name(old.subject)
+               .public_key(key.public_key())
+               .serial_number(x509.random_serial_number())
+               .not_valid_before(now)
+               .not_valid_after(now + datetime.timedelta(days=validity_days)))
+    builder = builder.add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
+    for ext in old.extensions:
+        if isinstance(ext.value, x509.SubjectKeyIdentifier):
+            continue
+        if isinstance(ext.value, x509.AuthorityKeyIdentifier):
+            builder = builder.add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(key.public_key()),
+                                            critical=ext.critical)
+            continue
+        builder = builder.add_extension(ext.value, critical=ext.critical)
+    cert = builder.sign(key, signature_hash(key, signature_algorithm))
+    return cert.public_bytes(serialization.Encoding.DER)
+
+
 def pem(cert_der):
     return engine.load_cert(cert_der).public_bytes(serialization.Encoding.PEM).decode('ascii')

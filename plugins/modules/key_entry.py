@@ -300,6 +300,12 @@ def material_to_import(module, store):
         key_der = keys[0].key_der
         given = list(keys[0].chain)
         pool.extend(trusted_pool(source))
+        for option in ('chain', 'chain_path'):
+            value = params[option]
+            if value is not None:
+                if option == 'chain_path':
+                    value = read_target_file(module, value, option)
+                pool.extend(certs.load_certificates(value, option))
     else:
         key_data = params['private_key']
         if key_data is None:
@@ -340,6 +346,12 @@ def generated(module, key=None, existing_key_der=None):
         params['key_usage'], params['extended_key_usage'], params['is_ca'], params['signature_algorithm'],
         issuer_public_key=key.public_key() if params['is_ca'] else None)
     return existing_key_der or certs.private_key_der(key), [cert]
+
+
+def self_renewed(module, key, old_der):
+    """What keytool -selfcert does: a new self-signed certificate on key with the subject and extensions of old_der."""
+    params = module.params
+    return certs.renew_self_signed(old_der, key, params['validity_days'], params['signature_algorithm'])
 
 
 def key_matches_options(module, entry):
@@ -407,11 +419,16 @@ def plan_generate(module, entry):
     if not self_signed:
         return None, None, None
     if expiring and params['rekey']:
+        if params['subject'] is None:
+            key = certs.generate_key(params['key_type'], params['key_size'], params['curve'])
+            return 'rekeyed', certs.private_key_der(key), [self_renewed(module, key, leaf)]
         key_der, chain = generated(module)
         return 'rekeyed', key_der, chain
     if expiring or (params['subject'] is not None and not cert_matches_options(module, leaf)):
         if entry.key_der is None:
             fail(module, 'the key of "%s" cannot be decrypted; give its password in key_password' % entry.alias)
+        if params['subject'] is None:
+            return 'renewed', entry.key_der, [self_renewed(module, certs.load_key(entry.key_der), leaf)]
         key_der, chain = generated(module, certs.load_key(entry.key_der), entry.key_der)
         return ('renewed' if expiring else 'chain_updated'), key_der, chain
     return None, None, None
