@@ -454,6 +454,43 @@ def report(result):
     return '\n'.join(lines)
 
 
+def markdown(result):
+    """The tables of docs/benchmarks.md."""
+    lines = []
+    imp = result.get('import')
+    if imp:
+        lines += ['| store | run | trusted_cert wall | trusted_cert task | java_cert wall | java_cert task | keytool loop |',
+                  '|---|---|---:|---:|---:|---:|---:|']
+        for store_type in STORE_TYPES:
+            for phase in ('first', 'rerun'):
+                ours = imp['medians']['ours %s %s' % (store_type, phase)]
+                theirs = imp['medians'].get('java_cert %s %s' % (store_type, phase)) or {'wall': None, 'task': None}
+                loop = imp['medians']['keytool %s %s' % (store_type, phase)]['wall']
+                cells = [ours['wall'], ours['task'], theirs['wall'], theirs['task'], loop]
+                lines.append('| %s | %s | %s |' % (store_type.upper(), 'first' if phase == 'first' else 're-run',
+                                                   ' | '.join('-' if c is None else '%.2f s' % c for c in cells)))
+        lines += ['', '| ratio (median / median) | wall | task |', '|---|---:|---:|']
+        for key in sorted(imp['ratios']):
+            value = imp['ratios'][key]
+            lines.append('| %s | %.0fx | %.0fx |' % (key, value['wall'], value['task']))
+    scaling = result.get('scaling')
+    if scaling:
+        lines += ['', '| store | entries | load | plan + add | save | total | file size |', '|---|---:|---:|---:|---:|---:|---:|']
+        for store_type in STORE_TYPES:
+            for size in (100, 1000, 10000):
+                row = scaling['%s %d' % (store_type, size)]
+                lines.append('| %s | %d | %.3f s | %.4f s | %.3f s | %.3f s | %d KiB |' % (
+                    store_type.upper(), size, row['load'], row['plan+add'], row['save'], row['total'], row['bytes'] // 1024))
+    overhead = result.get('overhead')
+    if overhead:
+        noop, bundle = overhead['noop']['median'], overhead['noop-bundle']['median']
+        lines += ['', '| task (median of %d) | seconds | ratio to stat |' % overhead['repeat'], '|---|---:|---:|',
+                  '| ansible.builtin.stat | %.3f | 1.00 |' % overhead['stat']['median'],
+                  '| trusted_cert, no-op, 1 certificate | %.3f | %.2f |' % (noop, overhead['ratio noop/stat']),
+                  '| trusted_cert, no-op, the whole bundle | %.3f | %.2f |' % (bundle, overhead['ratio noop-bundle/stat'])]
+    return '\n'.join(lines)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split('\n', maxsplit=1)[0])
     parser.add_argument('--runs', type=int, default=3)
@@ -464,7 +501,12 @@ def main():
     parser.add_argument('--collections-path', action='append', default=[],
                         help='a collections directory that already holds community.general')
     parser.add_argument('--keep', action='store_true', help='keep the work directory')
+    parser.add_argument('--markdown', metavar='RESULT_JSON', help='print the tables of a result as Markdown and exit')
     args = parser.parse_args()
+    if args.markdown:
+        with open(args.markdown) as handle:
+            print(markdown(json.load(handle)))
+        return
     warnings.simplefilter('ignore')  # cryptography warns about a negative serial number in some OS bundles
     sections = args.sections.split(',')
     java_cert_runs = args.runs if args.java_cert_runs is None else args.java_cert_runs
