@@ -22,6 +22,7 @@ import os
 import traceback
 
 from ansible_collections.javasec.keystore.plugins.module_utils import _der as der
+from ansible_collections.javasec.keystore.plugins.module_utils import _rc2
 
 CRYPTOGRAPHY_IMPORT_ERROR = None
 try:
@@ -40,11 +41,6 @@ except ImportError:  # cryptography < 43
         from cryptography.hazmat.primitives.ciphers.algorithms import TripleDES
     except ImportError:
         TripleDES = None
-
-try:
-    from Cryptodome.Cipher import ARC2
-except ImportError:
-    ARC2 = None
 
 
 class Pkcs12Error(Exception):
@@ -169,18 +165,17 @@ def _cbc(cipher, iv, data, decrypt):
     return enc.update(padded) + enc.finalize()
 
 
-def _rc2(key, iv, data, decrypt):
-    if ARC2 is None:
-        raise Pkcs12UnsupportedError('RC2 (legacy PKCS#12 certificate encryption) needs pycryptodomex')
-    cipher = ARC2.new(key, ARC2.MODE_CBC, iv=iv, effective_keylen=len(key) * 8)
+def _rc2_cbc(key, iv, data, decrypt):
+    # Our own RC2 (see _rc2.py for why): cryptography has none before 43, and its RC2 takes
+    # 128-bit keys only, while PKCS#12's pbeWithSHAAnd40BitRC2-CBC uses 40-bit ones.
     if decrypt:
-        plain = cipher.decrypt(data)
+        plain = _rc2.cbc_decrypt(key, iv, data)
         pad = plain[-1] if plain else 0
         if not 1 <= pad <= 8 or plain[-pad:] != bytes([pad]) * pad:
             raise ValueError('bad padding')
         return plain[:-pad]
     pad = 8 - len(data) % 8
-    return cipher.encrypt(data + bytes([pad]) * pad)
+    return _rc2.cbc_encrypt(key, iv, data + bytes([pad]) * pad)
 
 
 def _triple_des():
@@ -234,7 +229,7 @@ def _pbe_pkcs12(oid, params, password, data, decrypt):
     size = 16 if oid == OID_PBE_SHA_RC2_128 else 5
     key = pkcs12_kdf('sha1', password, salt, 1, iterations, size)
     iv = pkcs12_kdf('sha1', password, salt, 2, iterations, 8)
-    return _rc2(key, iv, data, decrypt)
+    return _rc2_cbc(key, iv, data, decrypt)
 
 
 def pbe_decrypt(alg_id, password, data):

@@ -105,8 +105,6 @@ def fixed_random(monkeypatch):
     ('pbe-sha-rc2-40', p12.OID_PBE_SHA_RC2_40),
 ])
 def test_pbe_round_trip_and_parameters(fixed_random, scheme, alg_oid):
-    if scheme == 'pbe-sha-rc2-40' and p12.ARC2 is None:
-        pytest.skip('pycryptodomex is not installed')
     plain = b'PKCS#8 stand-in ' * 9 + b'tail'
     alg, ciphertext = p12.pbe_encrypt(scheme, u'pw\u00fc', plain)
     assert plain not in ciphertext
@@ -145,10 +143,7 @@ def test_pbes2_interoperates_with_cryptography(pki):
     assert key_der_of(loaded) == key_der_of(pki.ec_key)
 
 
-def test_legacy_without_pycryptodomex_is_a_clear_error(monkeypatch):
-    monkeypatch.setattr(p12, 'ARC2', None)
-    with pytest.raises(p12.Pkcs12UnsupportedError, match='pycryptodomex'):
-        p12.dump([], [p12.cert_bag(b'\x30\x00', u'x', None, True)], u'pw', 'legacy')
+def test_unknown_encryption_profile_is_a_clear_error():
     with pytest.raises(p12.Pkcs12UnsupportedError, match='unknown PKCS#12 encryption profile'):
         p12.dump([], [], u'pw', 'medium')
 
