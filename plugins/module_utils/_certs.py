@@ -15,12 +15,13 @@ import ipaddress
 import re
 import traceback
 
+from ansible_collections.javasec.keystore.plugins.module_utils import _crypto_support as support
 from ansible_collections.javasec.keystore.plugins.module_utils import _keystore as engine
 
 try:
     from cryptography import x509
     from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
+    from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519, rsa
     from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 except ImportError:
     IMPORT_ERROR = traceback.format_exc()
@@ -72,6 +73,8 @@ def load_private_key(data, passphrase=None, what='private key'):
             raise CertificateInputError('%s: it is encrypted, give its passphrase' % what)
         except ValueError:
             raise CertificateInputError('%s: cannot be read (wrong passphrase or not a private key)' % what)
+        except support.UnsupportedAlgorithm:
+            raise CertificateInputError(_unsupported_key_message(what))
         return private_key_der(key)
     raise CertificateInputError('%s: cannot be read' % what)
 
@@ -81,8 +84,27 @@ def private_key_der(key):
                              serialization.NoEncryption())
 
 
-def load_key(key_der):
-    return serialization.load_der_private_key(key_der, password=None)
+def _unsupported_key_message(what):
+    if support.VERSION < support.RSASSA_PSS_KEYS_VERSION:
+        return support.needs_version('%s: this type of key (RSASSA-PSS, as keytool -keyalg RSASSA-PSS makes)' % what,
+                                     support.RSASSA_PSS_KEYS_VERSION)
+    return '%s: the cryptography library does not support this type of key' % what
+
+
+def load_key(key_der, what='private key'):
+    try:
+        return serialization.load_der_private_key(key_der, password=None)
+    except support.UnsupportedAlgorithm:
+        raise CertificateInputError(_unsupported_key_message(what))
+
+
+def cert_public_key(cert, what=None):
+    """The public key of a certificate or CSR; a CertificateInputError naming the version needed when
+    this cryptography cannot load its type (RSASSA-PSS keys before 38)."""
+    try:
+        return support.public_key_of(cert, what)
+    except support.UnsupportedAlgorithm as exc:
+        raise CertificateInputError(str(exc))
 
 
 def public_der(public_key):
@@ -90,17 +112,11 @@ def public_der(public_key):
 
 
 def key_matches_cert(key_der, cert_der):
-    return public_der(load_key(key_der).public_key()) == public_der(engine.load_cert(cert_der).public_key())
+    return public_der(load_key(key_der).public_key()) == public_der(cert_public_key(engine.load_cert(cert_der)))
 
 
 def _signed_by(cert, issuer):
-    if cert.issuer != issuer.subject:
-        return False
-    try:
-        cert.verify_directly_issued_by(issuer)
-        return True
-    except Exception:
-        return False
+    return support.is_issued_by(cert, issuer)
 
 
 def build_chain(leaf_der, candidates, verify=True):
@@ -162,7 +178,7 @@ def find_leaf(key_der, certs):
     """The certificate whose public key is the key's, or None."""
     wanted = public_der(load_key(key_der).public_key())
     for cert_der in certs:
-        if public_der(engine.load_cert(cert_der).public_key()) == wanted:
+        if public_der(cert_public_key(engine.load_cert(cert_der))) == wanted:
             return cert_der
     return None
 
@@ -301,10 +317,15 @@ def generate_key(key_type='rsa', key_size=None, curve=None):
 
 
 def signature_hash(key, signature_algorithm=None):
-    if isinstance(key, ed25519.Ed25519PrivateKey):
+    if isinstance(key, (ed25519.Ed25519PrivateKey, ed448.Ed448PrivateKey)):
         return None
     if signature_algorithm:
         name = signature_algorithm.upper().replace('-', '')
+        if 'PSS' in name or 'MGF1' in name:
+            # Reading the hash off the name would sign PKCS#1 v1.5 where PSS was asked for.
+            raise CertificateInputError('signature algorithm %s (RSASSA-PSS) is not supported for the certificates '
+                                        'this collection signs; use SHA256withRSA, SHA384withRSA or SHA512withRSA'
+                                        % signature_algorithm)
         for candidate in ('SHA512', 'SHA384', 'SHA256', 'SHA224', 'SHA1'):
             if name.startswith(candidate):
                 return getattr(hashes, candidate)()

@@ -17,6 +17,7 @@ import re
 import traceback
 
 from ansible_collections.javasec.keystore.plugins.module_utils import _certs as certs
+from ansible_collections.javasec.keystore.plugins.module_utils import _crypto_support as support
 from ansible_collections.javasec.keystore.plugins.module_utils import _der as der
 from ansible_collections.javasec.keystore.plugins.module_utils import _keystore as engine
 from ansible_collections.javasec.keystore.plugins.module_utils import _pkcs12 as p12
@@ -200,12 +201,15 @@ def load_csr(data):
 
 
 def _signature_name(csr):
-    algorithm = csr.signature_hash_algorithm
-    key = csr.public_key()
+    # csr.signature_hash_algorithm raises UnsupportedAlgorithm for RSASSA-PSS on 3.4 to 41 at least.
+    algorithm, pss = support.signature_hash(csr)
+    key = certs.cert_public_key(csr, 'the CSR')
     if isinstance(key, ed25519.Ed25519PublicKey):
         return 'Ed25519'
     if isinstance(key, ed448.Ed448PublicKey):
         return 'Ed448'
+    if pss is not None:
+        return 'RSASSA-PSS'
     suffix = 'RSA' if isinstance(key, rsa.RSAPublicKey) else 'ECDSA' if isinstance(
         key, ec.EllipticCurvePublicKey) else 'DSA'
     return '%swith%s' % (algorithm.name.upper() if algorithm else 'NONE', suffix)
@@ -228,7 +232,7 @@ def csr_facts(csr):
         'subject_alt_names': [],
         'key_usage': [],
         'extended_key_usage': [],
-        'public_key_sha256': engine.fingerprint(certs.public_der(csr.public_key())),
+        'public_key_sha256': engine.fingerprint(certs.public_der(certs.cert_public_key(csr, 'the CSR'))),
         'signature_algorithm': _signature_name(csr),
     }
     for ext in csr.extensions:
@@ -248,7 +252,7 @@ def csr_matches(csr, public_key_der, name, extensions, signature_algorithm):
     """
     if csr is None or not csr.is_signature_valid:
         return False
-    if certs.public_der(csr.public_key()) != public_key_der or csr.subject != name:
+    if certs.public_der(certs.cert_public_key(csr, 'the CSR')) != public_key_der or csr.subject != name:
         return False
     if _signature_name(csr) != signature_algorithm:
         return False

@@ -11,9 +11,11 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import os
+import sys
 
 from ansible.module_utils.basic import missing_required_lib
 
+from ansible_collections.javasec.keystore.plugins.module_utils import _crypto_support as support
 from ansible_collections.javasec.keystore.plugins.module_utils import _keystore as engine
 
 
@@ -37,15 +39,22 @@ def write_argument_spec():
 
 
 def check_libraries(module, jks=False):
-    """Fail with missing_required_lib when a library the task needs is missing on the managed node."""
-    if engine.CRYPTOGRAPHY_IMPORT_ERROR:
-        module.fail_json(msg=missing_required_lib('cryptography >= 3.4'), exception=engine.CRYPTOGRAPHY_IMPORT_ERROR)
-    if jks and engine.PYJKS_IMPORT_ERROR:
+    """The one dependency check: fail with one clear message when cryptography is missing or older than
+    the collection needs on the managed node (or, while JKS still needs it, pyjks is missing)."""
+    problem = support.dependency_problem()
+    if problem is not None:
+        message, exception = problem
+        if exception is not None:
+            module.fail_json(msg=missing_required_lib('cryptography >= %s' % support.MINIMUM_VERSION),
+                             exception=exception)
+        module.fail_json(msg='%s (Python %s on the managed node)' % (message, sys.executable),
+                         cryptography_version=support.CRYPTOGRAPHY_VERSION)
+    if jks and getattr(engine, 'PYJKS_IMPORT_ERROR', None):
         module.fail_json(
             msg=missing_required_lib(
                 'pyjks', reason='for JKS keystores (install it with pip install --no-deps pyjks '
                                 'pyasn1 pyasn1-modules pycryptodomex javaobj-py3)'),
-            exception=engine.PYJKS_IMPORT_ERROR)
+            exception=getattr(engine, 'PYJKS_IMPORT_ERROR', None))
 
 
 def read_target_file(module, path, what):

@@ -101,7 +101,7 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.javasec.keystore.plugins.module_utils import _certs as certs
 from ansible_collections.javasec.keystore.plugins.module_utils import _keystore as engine
 from ansible_collections.javasec.keystore.plugins.module_utils._module import (
-    StoreSession, fail, read_target_file, save_if_changed, write_argument_spec)
+    StoreSession, check_libraries, fail, read_target_file, save_if_changed, write_argument_spec)
 
 
 def main():
@@ -123,6 +123,7 @@ def main():
         required_one_of=[('certificate', 'certificate_path')],
         required_together=[('truststore_path', 'truststore_password')],
     )
+    check_libraries(module)
     params = module.params
     alias = params['alias'].lower()
     result = {'changed': False, 'alias': alias, 'change_reason': None}
@@ -153,12 +154,15 @@ def main():
         entry = store.get(alias)
         if not isinstance(entry, engine.PrivateKeyEntry) or not entry.chain:
             fail(module, 'alias "%s" is not a private key entry of %s' % (alias, session.path))
-        current_key = certs.public_der(engine.load_cert(entry.chain[0]).public_key())
         leaf = None
-        for cert_der in given:
-            if certs.public_der(engine.load_cert(cert_der).public_key()) == current_key:
-                leaf = cert_der
-                break
+        try:
+            current_key = certs.public_der(certs.cert_public_key(engine.load_cert(entry.chain[0])))
+            for cert_der in given:
+                if certs.public_der(certs.cert_public_key(engine.load_cert(cert_der))) == current_key:
+                    leaf = cert_der
+                    break
+        except engine.KeystoreError as exc:
+            fail(module, exc)
         if leaf is None:
             subjects = ', '.join('"%s"' % engine.load_cert(c).subject.rfc4514_string() for c in given)
             fail(module, 'the reply is not for the key of alias "%s": none of its certificates (%s) carries that '

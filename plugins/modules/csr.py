@@ -247,7 +247,9 @@ def main():
     store = csrlib.open_store(module)
     entry = csrlib.get_entry(module, store, params['alias'], (engine.PrivateKeyEntry,))
     try:
-        key = certs.load_key(csrlib.unsealed_key(module, entry))
+        key = certs.load_key(csrlib.unsealed_key(module, entry), 'the private key of alias "%s"' % entry.alias)
+    except certs.CertificateInputError as exc:
+        fail(module, exc)
     except ValueError as exc:
         fail(module, engine.CorruptStoreError('the private key of alias "%s" cannot be loaded: %s'
                                               % (entry.alias, exc)))

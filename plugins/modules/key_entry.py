@@ -357,7 +357,7 @@ def self_renewed(module, key, old_der):
 def key_matches_options(module, entry):
     """Whether the entry's key has the requested type and size (judged from the leaf's public key)."""
     params = module.params
-    algorithm, size = engine.public_key_info(engine.load_cert(entry.chain[0]).public_key())
+    algorithm, size = engine.public_key_info(certs.cert_public_key(engine.load_cert(entry.chain[0])))
     if params['key_type'] == 'rsa':
         return algorithm == 'RSA' and size == params['key_size']
     if params['key_type'] == 'ec':
@@ -439,7 +439,7 @@ def plan_import(module, store, entry):
     if entry is None:
         return 'created', key_der, chain
     same_key = bool(entry.chain) and certs.public_der(certs.load_key(key_der).public_key()) == \
-        certs.public_der(engine.load_cert(entry.chain[0]).public_key())
+        certs.public_der(certs.cert_public_key(engine.load_cert(entry.chain[0])))
     if same_key and entry.chain == chain:
         return None, None, None
     return ('chain_updated' if same_key else 'rekeyed'), key_der, chain

@@ -141,6 +141,7 @@ import tempfile
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.javasec.keystore.plugins.module_utils import _certs as certs
+from ansible_collections.javasec.keystore.plugins.module_utils import _crypto_support as support
 from ansible_collections.javasec.keystore.plugins.module_utils import _csr as csr_utils
 from ansible_collections.javasec.keystore.plugins.module_utils import _keystore as engine
 from ansible_collections.javasec.keystore.plugins.module_utils._module import check_libraries, fail, read_target_file
@@ -185,13 +186,9 @@ def current_is_good(dest, ca_cert, csr, subject, sans, key_usage, eku, params):
             cert = x509.load_pem_x509_certificate(handle.read())
     except (IOError, OSError, ValueError):
         return False
-    if cert.issuer != ca_cert.subject or cert.subject != subject:
+    if cert.subject != subject or not support.is_issued_by(cert, ca_cert):
         return False
-    try:
-        cert.verify_directly_issued_by(ca_cert)
-    except Exception:
-        return False
-    if certs.public_der(cert.public_key()) != certs.public_der(csr.public_key()):
+    if certs.public_der(certs.cert_public_key(cert)) != certs.public_der(certs.cert_public_key(csr, 'the CSR')):
         return False
     current_sans = certs.extension(cert, 'SubjectAlternativeName')
     if sorted(list(current_sans or []), key=repr) != sorted(sans, key=repr):
@@ -270,8 +267,9 @@ def main():
                 cert_der = x509.load_pem_x509_certificate(handle.read()).public_bytes(serialization.Encoding.DER)
         else:
             cert_der = certs.build_certificate(
-                subject, csr.public_key(), ca_cert.subject, ca_key, params['validity_days'], sans, key_usage, eku,
-                params['is_ca'], params['signature_algorithm'], issuer_public_key=ca_cert.public_key(),
+                subject, certs.cert_public_key(csr, 'the CSR'), ca_cert.subject, ca_key, params['validity_days'], sans,
+                key_usage, eku, params['is_ca'], params['signature_algorithm'],
+                issuer_public_key=certs.cert_public_key(ca_cert),
                 path_length=params['path_length'])
             result['changed'] = True
             if dest and not module.check_mode:
