@@ -117,7 +117,10 @@ PROFILES = {
 
 
 def _bmp_password(password):
-    """PKCS#12 passwords are BMPStrings with a two-byte NUL terminator (RFC 7292 B.1)."""
+    """PKCS#12 passwords are BMPStrings with a two-byte NUL terminator (RFC 7292 B.1); None is OpenSSL's
+    absent password, zero bytes."""
+    if password is None:
+        return b''
     return password.encode('utf-16-be') + b'\x00\x00'
 
 
@@ -384,7 +387,11 @@ def load(data, password):
             salt = der.octets(*mac_fields[1])
             iterations = der.read_int(mac_fields[2][1]) if len(mac_fields) > 2 else 1
             hash_name = DIGESTS[digest_oid]
-            if not hmac.compare_digest(_mac(hash_name, password, salt, iterations, content), expected):
+            # OpenSSL (through cryptography 38 among others) keys the MAC of a password-less file with the
+            # absent password, not the empty one; OpenSSL accepts both for an empty password.
+            candidates = (password, None) if password == u'' else (password,)
+            if not any(hmac.compare_digest(_mac(hash_name, pw, salt, iterations, content), expected)
+                       for pw in candidates):
                 raise Pkcs12PasswordError('MAC verification failed')
             info['mac'] = hash_name
         bags = []
