@@ -57,7 +57,7 @@ def expand_key(key, effective_bits=None):
 def _encrypt_block(k, r0, r1, r2, r3):
     j = 0
     for rounds in (5, 6, 5):
-        for _ in range(rounds):
+        for dummy in range(rounds):
             # mixing round: R[i] += K[j] + (R[i-1] & R[i-2]) + (~R[i-1] & R[i-3]), then rotate left by 1, 2, 3, 5
             r0 = (r0 + k[j] + (r3 & r2) + (~r3 & r1)) & _MASK
             r0 = ((r0 << 1) | (r0 >> 15)) & _MASK
@@ -80,7 +80,7 @@ def _encrypt_block(k, r0, r1, r2, r3):
 def _decrypt_block(k, r0, r1, r2, r3):
     j = 63
     for rounds in (5, 6, 5):
-        for _ in range(rounds):
+        for dummy in range(rounds):
             # r-mixing round: the inverse of the mixing round, words in reverse order
             r3 = ((r3 >> 5) | (r3 << 11)) & _MASK
             r3 = (r3 - k[j] - (r2 & r1) - (~r2 & r0)) & _MASK
