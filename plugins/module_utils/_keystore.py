@@ -19,13 +19,13 @@ import datetime
 import errno
 import hashlib
 import os
-import struct
 import tempfile
 import time
 import traceback
 from collections import OrderedDict
 
 from ansible_collections.javasec.keystore.plugins.module_utils import _der as der
+from ansible_collections.javasec.keystore.plugins.module_utils import _jks as jks
 from ansible_collections.javasec.keystore.plugins.module_utils import _pkcs12 as p12
 
 try:
@@ -41,15 +41,11 @@ try:
 except ImportError:
     CRYPTOGRAPHY_IMPORT_ERROR = traceback.format_exc()
 
+# JKS and JCEKS need no library of their own any more (_jks.py); _module.check_libraries still asks.
 PYJKS_IMPORT_ERROR = None
-try:
-    import jks
-    from jks import sun_crypto as jks_crypto
-except ImportError:
-    PYJKS_IMPORT_ERROR = traceback.format_exc()
 
-JKS_MAGIC = b'\xfe\xed\xfe\xed'
-JCEKS_MAGIC = b'\xce\xce\xce\xce'
+JKS_MAGIC = jks.JKS_MAGIC
+JCEKS_MAGIC = jks.JCEKS_MAGIC
 STORE_TYPES = ('jks', 'pkcs12')
 UNKNOWN_PASSWORD = object()  # key_password of a key whose own password was not given
 
@@ -400,56 +396,38 @@ def _timestamp_from_key_id(key_id):
     return None
 
 
-if not PYJKS_IMPORT_ERROR:
-    class _JavaUtfKeyStore(jks.KeyStore):
-        """pyjks reads aliases as standard UTF-8; Java writes modified UTF-8 (surrogates for non-BMP characters)."""
-
-        @classmethod
-        def _read_utf(cls, data, pos, kind=None):
-            size = struct.unpack_from('>H', data, pos)[0]
-            pos += 2
-            try:
-                return _java_utf_decode(bytes(data[pos:pos + size])), pos + size
-            except UnicodeError as exc:
-                raise jks.util.BadKeystoreFormatException('bad %s: %s' % (kind or 'string', exc))
-
-
 def _load_jks(data, password, key_passwords):
-    if PYJKS_IMPORT_ERROR:
-        raise UnsupportedStoreError('reading JKS needs the pyjks library')
     try:
-        raw = _JavaUtfKeyStore.loads(data, password, try_decrypt_keys=False)
-    except jks.util.KeystoreSignatureException:
+        raw = jks.loads(data, password, key_passwords)
+    except jks.JksPasswordError:
         raise WrongPasswordError('keystore password was incorrect (integrity check failed)')
-    except Exception as exc:  # pyjks raises many types for malformed input, struct.error among them
-        raise CorruptStoreError('the JKS file is truncated or corrupt (%s)' % type(exc).__name__)
+    except jks.JksKeyPasswordError as exc:
+        raise WrongKeyPasswordError('key password for alias "%s" was incorrect' % exc.alias)
+    except jks.JksUnsupportedError as exc:
+        raise UnsupportedStoreError('unsupported %s file: %s' % (detect_type(data).upper(), exc))
+    except jks.JksFormatError as exc:
+        raise CorruptStoreError('the %s file is truncated or corrupt: %s' % (detect_type(data).upper(), exc))
     store = Keystore(raw.store_type)
-    for alias, item in raw.entries.items():
+    for item in raw.entries:
         if isinstance(item, jks.PrivateKeyEntry):
-            own = key_passwords.get(alias.lower())
-            chain = [c[1] for c in item.cert_chain]
-            entry = PrivateKeyEntry(alias, chain, timestamp=item.timestamp)
-            sealed = item._encrypted
-            try:
-                item.decrypt(own if own is not None else password)
-                entry.key_der = item.pkey_pkcs8
-                entry.key_password = own if own not in (None, password) else None
-            except jks.util.DecryptionFailureException:
-                if own is not None:
-                    raise WrongKeyPasswordError('key password for alias "%s" was incorrect' % alias)
-                entry.sealed = (raw.store_type, sealed)
+            entry = PrivateKeyEntry(item.alias, item.chain, key_der=item.key, timestamp=item.timestamp)
+            if item.key is None:
+                entry.sealed = (raw.store_type, item.protected)
                 entry.key_password = UNKNOWN_PASSWORD
+            else:
+                own = key_passwords.get(item.alias.lower())
+                entry.key_password = own if own not in (None, password) else None
             store.add(entry)
         elif isinstance(item, jks.TrustedCertEntry):
-            store.add(TrustedCertEntry(alias, item.cert, item.timestamp))
-        elif isinstance(item, jks.SecretKeyEntry):
-            own = key_passwords.get(alias.lower())
-            entry = SecretKeyEntry(alias, timestamp=item.timestamp)
+            store.add(TrustedCertEntry(item.alias, item.cert, item.timestamp))
+        else:
+            entry = SecretKeyEntry(item.alias, timestamp=item.timestamp)
             try:
-                item.decrypt(own if own is not None else password)
-                entry.plain = wrap_secret_key(item.algorithm, item.key)
-            except Exception:
-                entry.sealed = (raw.store_type, item)
+                entry.plain = None if item.key is None else wrap_secret_key(item.algorithm, item.key)
+            except UnsupportedStoreError:  # an algorithm without an OID (a PBE password) stays as Java sealed it
+                entry.plain = None
+            if entry.plain is None:
+                entry.sealed = (raw.store_type, item.sealed)
             store.add(entry)
     return store
 
@@ -590,58 +568,30 @@ def now_ms():
     return int(time.time() * 1000)
 
 
-def _jks_utf(text):
-    """Java's DataOutputStream.writeUTF ("modified UTF-8"): UTF-16 code units of 1-3 bytes each, NUL as C0 80."""
-    raw = bytearray()
-    for (unit,) in struct.iter_unpack('>H', text.encode('utf-16-be', 'surrogatepass')):
-        if 0 < unit < 0x80:
-            raw.append(unit)
-        elif unit < 0x800:
-            raw += bytes((0xC0 | unit >> 6, 0x80 | unit & 0x3F))
-        else:
-            raw += bytes((0xE0 | unit >> 12, 0x80 | unit >> 6 & 0x3F, 0x80 | unit & 0x3F))
-    return struct.pack('>H', len(raw)) + bytes(raw)
-
-
-def _java_utf_decode(raw):
-    """Inverse of _jks_utf (DataInputStream.readUTF)."""
-    text = raw.replace(b'\xc0\x80', b'\x00').decode('utf-8', 'surrogatepass')
-    return text.encode('utf-16-be', 'surrogatepass').decode('utf-16-be')
-
-
 def _dump_jks(store, password):
-    if PYJKS_IMPORT_ERROR:
-        raise UnsupportedStoreError('writing JKS needs the pyjks library')
     if store.extra_bags:
         raise UnsupportedStoreError(
             'the keystore holds %d PKCS#12 bag(s) that belong to no entry (for example certificates without '
             'an alias); JKS cannot represent them, keep the store as PKCS12' % len(store.extra_bags))
-    parts = [JKS_MAGIC, struct.pack('>II', 2, len(store.entries))]
+    items = []
     for entry in store.entries.values():
-        alias = entry.alias.lower()
-        stamp = struct.pack('>Q', entry.timestamp if entry.timestamp is not None else now_ms())
+        stamp = entry.timestamp if entry.timestamp is not None else now_ms()
         if isinstance(entry, PrivateKeyEntry):
             if entry.key_der is None:
                 if entry.sealed[0] != 'jks':
                     raise KeystoreError('the key of alias "%s" cannot be decrypted with the store password, so it '
                                         'cannot be converted; give its key password' % entry.alias)
-                blob = entry.sealed[1]
+                protected = entry.sealed[1]
             else:
                 key_password = entry.key_password if entry.key_password is not None else password
-                encrypted = jks_crypto.jks_pkey_encrypt(entry.key_der, key_password)
-                blob = der.seq(der.algorithm('1.3.6.1.4.1.42.2.17.1.1'), der.octet_string(encrypted))
-            parts.append(struct.pack('>I', 1) + _jks_utf(alias) + stamp)
-            parts.append(struct.pack('>I', len(blob)) + blob + struct.pack('>I', len(entry.chain)))
-            for cert in entry.chain:
-                parts.append(_jks_utf('X.509') + struct.pack('>I', len(cert)) + cert)
+                protected = jks.protect_key(entry.key_der, key_password)
+            items.append(jks.PrivateKeyEntry(entry.alias, stamp, protected, entry.chain, None))
         elif isinstance(entry, TrustedCertEntry):
-            parts.append(struct.pack('>I', 2) + _jks_utf(alias) + stamp + _jks_utf('X.509'))
-            parts.append(struct.pack('>I', len(entry.cert)) + entry.cert)
+            items.append(jks.TrustedCertEntry(entry.alias, stamp, entry.cert))
         else:
             raise UnsupportedStoreError('JKS cannot hold the secret key entry "%s"; keep the store as PKCS12'
                                         % entry.alias)
-    body = b''.join(parts)
-    return body + hashlib.sha1(password.encode('utf-16-be') + b'Mighty Aphrodite' + body).digest()
+    return jks.dumps(items, password)
 
 
 def _dump_pkcs12(store, password, encryption):
