@@ -31,7 +31,7 @@ options:
     type: dict
     default: {}
 requirements:
-  - cryptography >= 3.4 on the managed node - the distribution's C(python3-cryptography) package is enough
+  - cryptography >= 3.4.8 on the managed node - the distribution's C(python3-cryptography) package is enough
     (3.4.8 of Ubuntu 22.04, 36.0 of RHEL 9, 38.0 of Debian 12, 41.0 of Ubuntu 24.04, or newer)
 notes:
   - Aliases are compared case-insensitively, and written in lowercase to JKS (a mixed-case alias in a JKS

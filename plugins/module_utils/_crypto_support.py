@@ -21,7 +21,8 @@ import traceback
 
 from ansible_collections.javasec.keystore.plugins.module_utils import _der as der
 
-MINIMUM_VERSION = '3.4'
+# The oldest release tested (Ubuntu 22.04's python3-cryptography): scripts/test's floor lane.
+MINIMUM_VERSION = '3.4.8'
 
 try:
     import cryptography

@@ -45,8 +45,6 @@ def open_store(module):
         data = engine.read_file(path)
         if data is None:
             raise engine.StoreFileError('the keystore does not exist')
-        if data[:4] in (engine.JKS_MAGIC, engine.JCEKS_MAGIC):
-            check_libraries(module, jks=True)
         return engine.load_bytes(data, params['password'], params['key_passwords'])
     except engine.KeystoreError as exc:
         fail(module, type(exc)('%s: %s' % (path, exc)))

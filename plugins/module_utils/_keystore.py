@@ -24,6 +24,7 @@ import time
 import traceback
 from collections import OrderedDict
 
+from ansible_collections.javasec.keystore.plugins.module_utils import _crypto_support as support
 from ansible_collections.javasec.keystore.plugins.module_utils import _der as der
 from ansible_collections.javasec.keystore.plugins.module_utils import _jks as jks
 from ansible_collections.javasec.keystore.plugins.module_utils import _pkcs12 as p12
@@ -36,13 +37,12 @@ except ImportError:  # pragma: no cover - not on POSIX
 CRYPTOGRAPHY_IMPORT_ERROR = p12.CRYPTOGRAPHY_IMPORT_ERROR
 try:
     from cryptography import x509
+    from cryptography.exceptions import UnsupportedAlgorithm
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, rsa
 except ImportError:
     CRYPTOGRAPHY_IMPORT_ERROR = traceback.format_exc()
 
-# JKS and JCEKS need no library of their own any more (_jks.py); _module.check_libraries still asks.
-PYJKS_IMPORT_ERROR = None
 
 JKS_MAGIC = jks.JKS_MAGIC
 JCEKS_MAGIC = jks.JCEKS_MAGIC
@@ -247,13 +247,32 @@ def raw_names(cert_der):
     return tbs[first + 2], tbs[first + 4]
 
 
+_SPKI_ALGORITHMS = {'1.2.840.113549.1.1.10': 'RSASSA-PSS'}
+
+
+def raw_spki(cert_der):
+    """The SubjectPublicKeyInfo of a certificate as DER."""
+    tbs = der.raw_children(der.children(der.read(cert_der, der.SEQUENCE)[1])[0][1])
+    return tbs[(1 if tbs[0][:1] == b'\xa0' else 0) + 5]
+
+
+def _spki_algorithm(spki_der):
+    """keytool's name of the key algorithm in a SubjectPublicKeyInfo, or its OID."""
+    try:
+        algorithm = der.children(der.children(der.read(spki_der, der.SEQUENCE)[1])[0][1])[0]
+        oid = der.read_oid(algorithm[1])
+    except der.DerError:
+        return None
+    return _SPKI_ALGORITHMS.get(oid, oid)
+
+
 def _unparsed_cert_info(cert_der, error):
     tbs = der.raw_children(der.children(der.read(cert_der, der.SEQUENCE)[1])[0][1])
     first = 1 if tbs[0][:1] == b'\xa0' else 0
     try:
         algorithm, size = public_key_info(serialization.load_der_public_key(tbs[first + 5]))
-    except (ValueError, TypeError):
-        algorithm, size = None, None
+    except (ValueError, TypeError, UnsupportedAlgorithm):
+        algorithm, size = _spki_algorithm(tbs[first + 5]), None
     info = dict.fromkeys(('subject', 'issuer', 'serial', 'not_before', 'not_after', 'days_remaining',
                           'subject_alt_names', 'is_ca', 'self_signed'))
     info.update(sha256=fingerprint(cert_der), sha1=fingerprint(cert_der, 'sha1'), public_key_algorithm=algorithm,
@@ -269,7 +288,11 @@ def cert_info(cert_der, now=None):
         return _unparsed_cert_info(cert_der, exc)
     now = now or datetime.datetime.now(datetime.timezone.utc)
     not_after = cert_not_after(cert)
-    algorithm, size = public_key_info(cert.public_key())
+    try:
+        algorithm, size = public_key_info(cert.public_key())
+    except UnsupportedAlgorithm:
+        # cryptography before 38 cannot load RSASSA-PSS keys (keytool -keyalg RSASSA-PSS): report the rest
+        algorithm, size = _spki_algorithm(raw_spki(cert_der)), None
     return {
         'subject': cert.subject.rfc4514_string(),
         'issuer': cert.issuer.rfc4514_string(),
@@ -439,12 +462,8 @@ def _issuer_of(cert_der, candidates, parsed_cert):
     cert = parsed_cert(cert_der)
     for cand in matches:
         cand_cert = parsed_cert(cand.value)
-        if cert is not None and cand_cert is not None:
-            try:
-                cert.verify_directly_issued_by(cand_cert)
-                return cand
-            except Exception:
-                continue
+        if cert is not None and cand_cert is not None and support.is_issued_by(cert, cand_cert):
+            return cand
     return matches[0] if matches else None
 
 

@@ -38,9 +38,9 @@ def write_argument_spec():
     return spec
 
 
-def check_libraries(module, jks=False):
+def check_libraries(module):
     """The one dependency check: fail with one clear message when cryptography is missing or older than
-    the collection needs on the managed node (or, while JKS still needs it, pyjks is missing)."""
+    the collection needs on the managed node (JKS and JCEKS need nothing else: _jks.py is ours)."""
     problem = support.dependency_problem()
     if problem is not None:
         message, exception = problem
@@ -49,12 +49,6 @@ def check_libraries(module, jks=False):
                              exception=exception)
         module.fail_json(msg='%s (Python %s on the managed node)' % (message, sys.executable),
                          cryptography_version=support.CRYPTOGRAPHY_VERSION)
-    if jks and getattr(engine, 'PYJKS_IMPORT_ERROR', None):
-        module.fail_json(
-            msg=missing_required_lib(
-                'pyjks', reason='for JKS keystores (install it with pip install --no-deps pyjks '
-                                'pyasn1 pyasn1-modules pycryptodomex javaobj-py3)'),
-            exception=getattr(engine, 'PYJKS_IMPORT_ERROR', None))
 
 
 def read_target_file(module, path, what):
@@ -120,8 +114,6 @@ class StoreSession(object):
         if self.data is None:
             return None
         try:
-            if self.data[:4] in (engine.JKS_MAGIC, engine.JCEKS_MAGIC):
-                check_libraries(self.module, jks=True)
             self.store = engine.load_bytes(self.data, password or self.password, self.key_passwords)
         except engine.KeystoreError as exc:
             fail(self.module, self._located(exc))
@@ -131,8 +123,6 @@ class StoreSession(object):
         return type(exc)('%s: %s' % (self.path, exc))
 
     def serialize(self, store, password=None, store_type=None, encryption=None):
-        if (store_type or store.store_type) == 'jks':
-            check_libraries(self.module, jks=True)
         try:
             return engine.dump_bytes(store, password or self.password, store_type, encryption)
         except engine.KeystoreError as exc:

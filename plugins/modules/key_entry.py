@@ -264,7 +264,7 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.javasec.keystore.plugins.module_utils import _certs as certs
 from ansible_collections.javasec.keystore.plugins.module_utils import _keystore as engine
 from ansible_collections.javasec.keystore.plugins.module_utils._module import (
-    StoreSession, check_libraries, entry_argument_spec, fail, load_or_create, read_target_file, save_if_changed)
+    StoreSession, entry_argument_spec, fail, load_or_create, read_target_file, save_if_changed)
 
 IMPORT_OPTIONS = ('private_key', 'private_key_path', 'src_path')
 
@@ -282,8 +282,6 @@ def material_to_import(module, store):
             fail(module, 'src_password is required with src_path')
         data = read_target_file(module, params['src_path'], 'src_path')
         try:
-            if data[:4] in (engine.JKS_MAGIC, engine.JCEKS_MAGIC):
-                check_libraries(module, jks=True)
             source = engine.load_bytes(data, params['src_password'])
         except engine.KeystoreError as exc:
             fail(module, '%s: %s' % (params['src_path'], exc))

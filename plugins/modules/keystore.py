@@ -151,7 +151,7 @@ from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.javasec.keystore.plugins.module_utils import _keystore as engine
 from ansible_collections.javasec.keystore.plugins.module_utils._module import (
-    StoreSession, check_libraries, fail, write_argument_spec)
+    StoreSession, fail, write_argument_spec)
 
 
 def remove(module):
@@ -211,8 +211,6 @@ def main():
         before = None
         opened_with = params['password']
         if session.exists:
-            if session.data[:4] in (engine.JKS_MAGIC, engine.JCEKS_MAGIC):
-                check_libraries(module, jks=True)
             before, opened_with, result['replaced'] = open_store(module, session)
 
         before_summary = engine.summary(before)

@@ -165,8 +165,6 @@ def main():
     try:
         data = engine.read_file(params['path'])
         if data is not None:
-            if data[:4] in (engine.JKS_MAGIC, engine.JCEKS_MAGIC):
-                check_libraries(module, jks=True)
             store = engine.load_bytes(data, params['password'], params['key_passwords'])
             result['exists'] = True
             result['store_type'] = store.store_type

@@ -244,8 +244,6 @@ def main():
         data = engine.read_file(params['ca_path'])
         if data is None:
             fail(module, 'the CA keystore %s does not exist' % params['ca_path'])
-        if data[:4] in (engine.JKS_MAGIC, engine.JCEKS_MAGIC):
-            check_libraries(module, jks=True)
         ca_store = engine.load_bytes(data, params['ca_password'])
         entry = ca_store.get(params['ca_alias'])
         if not isinstance(entry, engine.PrivateKeyEntry) or entry.key_der is None:

@@ -45,7 +45,9 @@ CODEC_ERRORS = (jks.JksFormatError, jks.JksPasswordError, jks.JksUnsupportedErro
 # ---- keytool-made stores ------------------------------------------------------------------
 
 
-@pytest.fixture(scope='module')
+# Session scope: pytest-xdist (ansible-test units) interleaves test modules on each worker, and a
+# module-scoped fixture would then be rebuilt (20 keytool runs, ~25 s) every time a worker came back here.
+@pytest.fixture(scope='session')
 def keytool_path():
     path = shutil.which('keytool')
     if path is None:
@@ -95,7 +97,7 @@ def _build(keytool_path, built, steps):
         built.data = handle.read()
 
 
-@pytest.fixture(scope='module')
+@pytest.fixture(scope='session')
 def stores(keytool_path, tmp_path_factory):
     """A JKS and a JCEKS store made by keytool (in two threads: keytool is slow to start)."""
     pki = Pki()
@@ -183,7 +185,7 @@ def _secret_key_bytes(plain):
     return der.octets(*der.children(der.read(plain, der.SEQUENCE)[1])[2])
 
 
-@pytest.fixture(scope='module')
+@pytest.fixture(scope='session')
 def own_pki():
     """The PKI of keystore_helpers without conftest.py (which needs Ansible)."""
     return Pki()

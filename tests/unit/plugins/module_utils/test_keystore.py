@@ -28,7 +28,6 @@ from ansible_collections.javasec.keystore.tests.unit.plugins.keystore_helpers im
     AES_KEY, HMAC_KEY, KEY_PASSWORD, STORE_PASSWORD, T_AES, T_EC, T_ED, T_HMAC, T_OWN, T_RSA, T_TRUST, T_TRUST2,
     der_of, key_der_of)
 
-pytest.importorskip('jks')
 from cryptography.hazmat.primitives import hashes, serialization  # noqa: E402
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes  # noqa: E402
 from cryptography.hazmat.primitives.kdf.pbkdf2 import PBKDF2HMAC  # noqa: E402
@@ -623,6 +622,31 @@ def test_fingerprint_format(pki):
 def test_expired_certificate_days_remaining_negative(pki):
     info = engine.cert_info(der_of(pki.expired), pki.now)
     assert info['days_remaining'] == -10
+
+
+def test_cert_info_of_a_key_this_cryptography_cannot_load(pki, monkeypatch):
+    # cryptography before 38 raises UnsupportedAlgorithm for RSASSA-PSS keys (keytool -keyalg RSASSA-PSS):
+    # keystore_info must still report the certificate, naming the key algorithm from the DER
+    from cryptography.exceptions import UnsupportedAlgorithm
+    from cryptography.x509 import load_der_x509_certificate
+
+    class NoKey(object):
+        def __init__(self, cert):
+            self._cert = cert
+
+        def __getattr__(self, name):
+            return getattr(self._cert, name)
+
+        def public_key(self):
+            raise UnsupportedAlgorithm('no such key type here')
+
+    monkeypatch.setattr(engine, 'load_cert', lambda data: NoKey(load_der_x509_certificate(data)))
+    info = engine.cert_info(der_of(pki.root), pki.now)
+    assert info['public_key_algorithm'] == '1.2.840.10045.2.1'  # id-ecPublicKey (the root's key is EC)
+    assert info['public_key_size'] is None
+    assert info['subject'] == pki.root.subject.rfc4514_string()
+    assert info['sha256'] == engine.fingerprint(der_of(pki.root))
+    assert engine._spki_algorithm(engine.raw_spki(der_of(pki.root))) == info['public_key_algorithm']
 
 
 def test_wrap_secret_key(pki):

@@ -49,7 +49,6 @@ def store_path(pki, tmp_path):
 
 @pytest.fixture
 def jks_path(pki, tmp_path):
-    pytest.importorskip('jks')
     path = str(tmp_path / 'store.jks')
     _write(path, pki.store_bytes('jks', own_password=True))
     return path

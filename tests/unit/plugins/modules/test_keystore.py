@@ -19,7 +19,6 @@ from ansible_collections.javasec.keystore.plugins.modules import keystore as key
 from ansible_collections.javasec.keystore.tests.unit.plugins.keystore_helpers import (
     KEY_PASSWORD, STORE_PASSWORD, der_of, key_der_of)
 
-pytest.importorskip('jks')
 
 NEW_PASSWORD = 'N3w-St0re-Pa55!'
 

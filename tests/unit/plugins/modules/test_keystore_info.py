@@ -18,7 +18,6 @@ from ansible_collections.javasec.keystore.plugins.modules import keystore_info a
 from ansible_collections.javasec.keystore.tests.unit.plugins.keystore_helpers import (
     AES_KEY, HMAC_KEY, KEY_PASSWORD, STORE_PASSWORD, T_RSA, der_of, key_der_of)
 
-pytest.importorskip('jks')
 from cryptography.hazmat.primitives.asymmetric import ec  # noqa: E402
 
 

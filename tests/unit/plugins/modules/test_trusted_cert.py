@@ -22,7 +22,6 @@ from ansible_collections.javasec.keystore.tests.unit.plugins.keystore_helpers im
     STORE_PASSWORD, der_of, pem_of)
 from ansible_collections.javasec.keystore.tests.unit.plugins.tls_server import TlsServer, closed_port
 
-pytest.importorskip('jks')
 
 
 @pytest.fixture
