@@ -21,7 +21,7 @@ community.general is taken from the `ansible` package on PyPI (pip download --no
 into benchmarks/results/cache/, which git ignores) unless --collections-path already has it.
 
 Usage:  python benchmarks/truststore_bench.py [--runs 3] [--sections import,scaling,overhead]
-The Python running this script must have ansible-core, cryptography and pyjks; it is also the
+The Python running this script must have ansible-core and cryptography; it is also the
 Python of the managed node (localhost). Results: a table on stdout and JSON in benchmarks/results/.
 """
 
