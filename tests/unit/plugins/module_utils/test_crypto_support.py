@@ -212,7 +212,7 @@ def test_pkcs12_chain_prefers_the_verified_issuer(path):
     ca, leaf, impostor = _issued('rsa-pss')
     leaf_der, ca_der, impostor_der = [c.public_bytes(serialization.Encoding.DER) for c in (leaf, ca, impostor)]
     bags = [_Bag(impostor_der), _Bag(ca_der)]
-    found = engine._issuer_of(leaf_der, bags, lambda d: x509.load_der_x509_certificate(d))
+    found = engine._issuer_of(leaf_der, bags, x509.load_der_x509_certificate)
     assert found.value == ca_der
 
 

@@ -23,7 +23,6 @@ from ansible_collections.javasec.keystore.tests.unit.plugins.keystore_helpers im
 from ansible_collections.javasec.keystore.tests.unit.plugins.tls_server import TlsServer, closed_port
 
 
-
 @pytest.fixture
 def run(run_module):
     def runner(check_mode=False, diff=False, **args):
