@@ -116,7 +116,10 @@ def key_matches_cert(key_der, cert_der):
 
 
 def _signed_by(cert, issuer):
-    return support.is_issued_by(cert, issuer)
+    try:
+        return support.is_issued_by(cert, issuer)
+    except support.CryptographyTooOld as exc:
+        raise CertificateInputError(str(exc))
 
 
 def build_chain(leaf_der, candidates, verify=True):

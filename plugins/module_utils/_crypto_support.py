@@ -43,6 +43,16 @@ else:
     IMPORT_ERROR = None
     CRYPTOGRAPHY_VERSION = cryptography.__version__
 
+# 3DES (JCEKS keys, legacy PKCS#12 keys) moved to hazmat.decrepit in 43 and is leaving primitives:
+# one import here for both codecs.
+try:
+    from cryptography.hazmat.decrepit.ciphers.algorithms import TripleDES
+except ImportError:  # cryptography < 43
+    try:
+        from cryptography.hazmat.primitives.ciphers.algorithms import TripleDES
+    except ImportError:
+        TripleDES = None
+
 
 def version_tuple(text):
     """(major, minor, patch) of a version string such as '3.4.8', '41.0.7' or '42.0.0rc1'."""
@@ -169,8 +179,9 @@ def verify_signature(public_key, signature, data, hash_algorithm, pss=None):
 
 def _verify_by_key_type(cert, issuer):
     hash_algorithm, pss = signature_hash(cert)
+    public_key = public_key_of(issuer)  # before the try: a TypeError there is not a signature mismatch
     try:
-        verify_signature(issuer.public_key(), cert.signature, cert.tbs_certificate_bytes, hash_algorithm, pss)
+        verify_signature(public_key, cert.signature, cert.tbs_certificate_bytes, hash_algorithm, pss)
     except TypeError:
         # a hash given to EdDSA, or none to RSA/ECDSA/DSA: the algorithm does not fit the issuer's key
         raise InvalidSignature('the signature algorithm does not fit the issuer key')
@@ -196,22 +207,32 @@ def verify_issued_by(cert, issuer):
 
 
 def is_issued_by(cert, issuer):
-    """Whether issuer's key signed cert and the names chain; False also when the signature cannot be checked."""
+    """Whether issuer's key signed cert and the names chain; False also when the signature cannot be checked.
+
+    CryptographyTooOld is raised, not turned into False: "not the issuer" would send the user looking for a
+    missing certificate (issue 8) when what is missing is a newer cryptography.
+    """
     try:
         verify_issued_by(cert, issuer)
+    except CryptographyTooOld:
+        raise
     except (InvalidSignature, UnsupportedAlgorithm, ValueError):
         return False
     return True
 
 
+class CryptographyTooOld(UnsupportedAlgorithm):
+    """This cryptography cannot do what a newer one can; the message names the version needed."""
+
+
 def public_key_of(obj, what=None):
     """obj.public_key() of a certificate or CSR; on cryptography before 38 an RSASSA-PSS key (keytool
-    -keyalg RSASSA-PSS) raises UnsupportedAlgorithm with a message naming the version needed."""
+    -keyalg RSASSA-PSS) raises CryptographyTooOld with a message naming the version needed."""
     try:
         return obj.public_key()
     except UnsupportedAlgorithm:
         if VERSION < RSASSA_PSS_KEYS_VERSION:
-            raise UnsupportedAlgorithm(needs_version(
+            raise CryptographyTooOld(needs_version(
                 'the key of %s (an RSASSA-PSS key, as keytool -keyalg RSASSA-PSS makes)'
                 % (what or '"%s"' % obj.subject.rfc4514_string()), RSASSA_PSS_KEYS_VERSION))
         raise

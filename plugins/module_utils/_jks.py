@@ -34,6 +34,7 @@ import os
 import struct
 import traceback
 
+from ansible_collections.javasec.keystore.plugins.module_utils import _crypto_support as support
 from ansible_collections.javasec.keystore.plugins.module_utils import _der as der
 
 CRYPTOGRAPHY_IMPORT_ERROR = None
@@ -43,13 +44,7 @@ try:
 except ImportError:
     CRYPTOGRAPHY_IMPORT_ERROR = traceback.format_exc()
 
-try:
-    from cryptography.hazmat.decrepit.ciphers.algorithms import TripleDES
-except ImportError:  # cryptography < 43
-    try:
-        from cryptography.hazmat.primitives.ciphers.algorithms import TripleDES
-    except ImportError:
-        TripleDES = None
+TripleDES = support.TripleDES
 
 
 class JksError(Exception):
@@ -57,7 +52,8 @@ class JksError(Exception):
 
 
 class JksFormatError(JksError):
-    """Truncated or malformed bytes, or something Java itself would refuse to load."""
+    """Truncated or malformed bytes, or something ambiguous we refuse to guess about (two aliases that
+    differ only in case: Java would keep the last one silently)."""
 
 
 class JksPasswordError(JksError):
@@ -111,6 +107,9 @@ def java_utf(text):
             raw += bytes((0xC0 | unit >> 6, 0x80 | unit & 0x3F))
         else:
             raw += bytes((0xE0 | unit >> 12, 0x80 | unit >> 6 & 0x3F, 0x80 | unit & 0x3F))
+    if len(raw) > 0xFFFF:
+        # writeUTF's length prefix is two bytes; Java throws UTFDataFormatException here
+        raise JksUnsupportedError('an alias of %d bytes in modified UTF-8 is too long for JKS (65535 at most)' % len(raw))
     return struct.pack('>H', len(raw)) + bytes(raw)
 
 

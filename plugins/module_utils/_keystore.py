@@ -462,8 +462,11 @@ def _issuer_of(cert_der, candidates, parsed_cert):
     cert = parsed_cert(cert_der)
     for cand in matches:
         cand_cert = parsed_cert(cand.value)
-        if cert is not None and cand_cert is not None and support.is_issued_by(cert, cand_cert):
-            return cand
+        try:
+            if cert is not None and cand_cert is not None and support.is_issued_by(cert, cand_cert):
+                return cand
+        except support.CryptographyTooOld as exc:
+            raise UnsupportedStoreError(str(exc))
     return matches[0] if matches else None
 
 
@@ -610,7 +613,10 @@ def _dump_jks(store, password):
         else:
             raise UnsupportedStoreError('JKS cannot hold the secret key entry "%s"; keep the store as PKCS12'
                                         % entry.alias)
-    return jks.dumps(items, password)
+    try:
+        return jks.dumps(items, password)
+    except jks.JksUnsupportedError as exc:
+        raise UnsupportedStoreError('cannot write JKS: %s' % exc)
 
 
 def _dump_pkcs12(store, password, encryption):

@@ -21,6 +21,7 @@ import hmac
 import os
 import traceback
 
+from ansible_collections.javasec.keystore.plugins.module_utils import _crypto_support as support
 from ansible_collections.javasec.keystore.plugins.module_utils import _der as der
 from ansible_collections.javasec.keystore.plugins.module_utils import _rc2
 
@@ -34,13 +35,7 @@ try:
 except ImportError:
     CRYPTOGRAPHY_IMPORT_ERROR = traceback.format_exc()
 
-try:
-    from cryptography.hazmat.decrepit.ciphers.algorithms import TripleDES
-except ImportError:  # cryptography < 43
-    try:
-        from cryptography.hazmat.primitives.ciphers.algorithms import TripleDES
-    except ImportError:
-        TripleDES = None
+TripleDES = support.TripleDES
 
 
 class Pkcs12Error(Exception):

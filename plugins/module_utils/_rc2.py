@@ -11,8 +11,8 @@ of every PKCS#12 file with pbeWithSHAAnd40BitRC2-CBC, and `pkcs12_encryption: le
 it for those JDKs. cryptography exposes RC2 only from 43 on (in `hazmat.decrepit`), and the
 distributions' cryptography (3.4.8 on Ubuntu 22.04, 36 on RHEL 9, 38 on Debian 12) has none, so a
 managed node would otherwise need pycryptodomex, which fleets do not carry. The data it handles
-is certificates (public), so its speed matters more than side channels; `_pkcs12` uses
-cryptography's RC2 where it exists and this only as the fallback.
+is certificates (public), so its speed matters more than side channels; cryptography's own RC2 (43+)
+is no help even where it exists, as it takes 128-bit keys only.
 """
 
 from __future__ import absolute_import, division, print_function

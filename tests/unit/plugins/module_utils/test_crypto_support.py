@@ -279,3 +279,40 @@ def test_ed448_issuer_signs_a_certificate():
     cert_der = certs.build_certificate(_name('ed448 ca'), key.public_key(), _name('ed448 ca'), key, 30, is_ca=True)
     cert = x509.load_der_x509_certificate(cert_der)
     assert support.is_issued_by(cert, cert)
+
+
+class _IssuerWithPssKey(object):
+    """A real CA certificate whose key, as on cryptography < 38 for RSASSA-PSS keys, cannot be loaded."""
+
+    def __init__(self, cert):
+        self._cert = cert
+
+    def __getattr__(self, name):
+        return getattr(self._cert, name)
+
+    def public_key(self):
+        raise UnsupportedAlgorithm('Unsupported key type.')
+
+
+def test_issuer_key_this_cryptography_cannot_load_is_not_reported_as_a_missing_issuer(monkeypatch):
+    # found by review: "issuer not found" for an RSASSA-PSS CA on 3.4.8/36 was the misleading error of issue 8
+    monkeypatch.setattr(support, 'HAS_VERIFY_DIRECTLY_ISSUED_BY', False)
+    monkeypatch.setattr(support, 'VERSION', (36, 0, 2))
+    monkeypatch.setattr(support, 'CRYPTOGRAPHY_VERSION', '36.0.2')
+    ca, leaf, dummy = _issued('rsa')
+    issuer = _IssuerWithPssKey(ca)
+    with pytest.raises(support.CryptographyTooOld, match='cryptography >= 38.0'):
+        support.is_issued_by(leaf, issuer)
+    with pytest.raises(certs.CertificateInputError, match='it has 36.0.2'):
+        certs._signed_by(leaf, issuer)
+    leaf_der, ca_der = [c.public_bytes(serialization.Encoding.DER) for c in (leaf, ca)]
+
+    def parse(data):
+        cert = x509.load_der_x509_certificate(data)
+        return _IssuerWithPssKey(cert) if data == ca_der else cert
+    with pytest.raises(engine.UnsupportedStoreError, match='cryptography >= 38.0'):
+        engine._issuer_of(leaf_der, [_Bag(ca_der)], parse)
+    # where a newer cryptography would not help, an unloadable key is just "cannot be checked"
+    monkeypatch.setattr(support, 'VERSION', (41, 0, 7))
+    assert support.is_issued_by(leaf, issuer) is False
+    assert support.is_issued_by(leaf, ca) is True

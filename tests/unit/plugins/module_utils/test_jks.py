@@ -646,3 +646,10 @@ def test_object_reader_skips_annotations_and_refuses_other_classes():
     assert jks.secret_key_from_stream(stream) == ('AES', b'\x01\x02')
     with pytest.raises(jks.JksUnsupportedError, match='class java.lang.Object'):
         jks.secret_key_from_stream(_stream(b'\x73' + _class_desc('java.lang.Object')))
+
+
+def test_alias_too_long_for_jks_is_our_error():
+    # writeUTF's two-byte length: found by review (struct.error escaped the codec before)
+    with pytest.raises(jks.JksUnsupportedError, match='65535'):
+        jks.java_utf(u'\u20ac' * 21846)  # 3 bytes each: 65538
+    assert len(jks.java_utf(u'a' * 65535)) == 65537
