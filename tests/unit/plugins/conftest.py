@@ -26,9 +26,29 @@ pytest.importorskip('cryptography')
 from ansible_collections.javasec.keystore.tests.unit.plugins.keystore_helpers import Pki  # noqa: E402
 
 
+_FORK_CACHE = {}
+
+
+def pytest_collection_finish(session):
+    """ansible-test runs each test in a fork of its worker, where session fixtures do not survive: costly
+    shared material (the test PKI, 0.5 s; a test module's warm_fork_cache()) is built here once per worker,
+    before the forks, which inherit it."""
+    if any('pki' in getattr(item, 'fixturenames', ()) for item in session.items):
+        _FORK_CACHE.setdefault('pki', Pki())
+    warmed = set()
+    for item in session.items:
+        module = getattr(item, 'module', None)
+        warm = getattr(module, 'warm_fork_cache', None)
+        if warm is not None and module not in warmed:
+            warmed.add(module)
+            warm()
+
+
 @pytest.fixture(scope='session')
 def pki():
-    return Pki()
+    if 'pki' not in _FORK_CACHE:
+        _FORK_CACHE['pki'] = Pki()
+    return _FORK_CACHE['pki']
 
 
 @pytest.fixture(scope='session')

@@ -11,13 +11,16 @@ Needs no Ansible (runs with --noconftest on the floor Python): the fixtures are 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import atexit
 import binascii
 import hashlib
 import os
+import pathlib
 import random
 import shutil
 import struct
 import subprocess
+import tempfile
 import threading
 import time
 
@@ -97,11 +100,31 @@ def _build(keytool_path, built, steps):
         built.data = handle.read()
 
 
+# ansible-test runs every test in a fork of its xdist worker (its ansible_forked plugin), so a session
+# fixture would be rebuilt by every test (20 keytool runs, ~25 s each time: the units stage took 290 s).
+# What the worker builds before it forks is inherited: tests/unit/plugins/conftest.py calls
+# warm_fork_cache() from pytest_collection_finish, and stores() then only reads the memo.
+_FORK_CACHE = {}
+
+
+def warm_fork_cache():
+    path = shutil.which('keytool')
+    if path is not None and 'stores' not in _FORK_CACHE:
+        folder = tempfile.mkdtemp(prefix='javasec-test-jks-')
+        atexit.register(shutil.rmtree, folder, True)  # the worker's exit; forks leave by os._exit
+        _FORK_CACHE['stores'] = _build_stores(path, pathlib.Path(folder))
+
+
 @pytest.fixture(scope='session')
 def stores(keytool_path, tmp_path_factory):
     """A JKS and a JCEKS store made by keytool (in two threads: keytool is slow to start)."""
+    if 'stores' not in _FORK_CACHE:
+        _FORK_CACHE['stores'] = _build_stores(keytool_path, tmp_path_factory.mktemp('jks'))
+    return _FORK_CACHE['stores']
+
+
+def _build_stores(keytool_path, folder):
     pki = Pki()
-    folder = tmp_path_factory.mktemp('jks')
     chain_p12 = str(folder / 'chain.p12')
     source = engine.Keystore('pkcs12')
     source.add(engine.PrivateKeyEntry('rsa-chain', pki.rsa_chain, key_der_of(pki.rsa_key)))
