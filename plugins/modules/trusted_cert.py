@@ -154,14 +154,14 @@ options:
   ca_only:
     description:
       - With O(state=present), only take certificates whose basic constraints extension says CA:true; the
-        others are reported in RV(skipped).
+        others are reported in RV(excluded).
     type: bool
     default: false
   expired:
     description:
       - With O(state=present), what to do with given certificates that have expired.
       - V(import) adds them anyway and warns.
-      - V(skip) leaves them out (reported in RV(skipped)).
+      - V(skip) leaves them out (reported in RV(excluded)).
       - V(fail) makes the task fail before the store is touched.
     type: str
     choices: [import, skip, fail]
@@ -265,10 +265,12 @@ unchanged:
   type: list
   elements: dict
   sample: []
-skipped:
+excluded:
   description:
     - Given certificates left out by O(ca_only) or O(expired=skip); the keys of RV(added) (C(alias) is the
       alias it was given, if any) plus C(reason).
+    - Named C(skipped) in 0.1.0, which Ansible reads as "the task was skipped": a task that added
+      certificates was shown as skipped and its handlers did not run.
   returned: always
   type: list
   elements: dict
@@ -470,7 +472,7 @@ def describe(alias, cert_der, cert=None):
     return info
 
 
-def apply_filters(module, candidates, skipped):
+def apply_filters(module, candidates, excluded):
     """Drop (and report) what ca_only / expired: skip leave out; fail on expired: fail."""
     params = module.params
     now = datetime.datetime.now(datetime.timezone.utc)
@@ -481,14 +483,14 @@ def apply_filters(module, candidates, skipped):
         except ValueError:
             raise InputError('%s: the certificate cannot be parsed' % cand.source)
         if params['ca_only'] and not _is_ca(cert):
-            skipped.append(dict(describe(cand.alias, cand.der, cert), reason='not a CA certificate'))
+            excluded.append(dict(describe(cand.alias, cand.der, cert), reason='not a CA certificate'))
             continue
         if engine.cert_not_after(cert) < now:
             if params['expired'] == 'fail':
                 raise InputError('%s: the certificate %s expired on %s (expired=fail)'
                                  % (cand.source, cert.subject.rfc4514_string(), engine.cert_not_after(cert).isoformat()))
             if params['expired'] == 'skip':
-                skipped.append(dict(describe(cand.alias, cand.der, cert), reason='expired'))
+                excluded.append(dict(describe(cand.alias, cand.der, cert), reason='expired'))
                 continue
         kept.append(cand)
     return kept
@@ -650,7 +652,7 @@ def main():
     module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True, add_file_common_args=True)
     params = module.params
     present = params['state'] == 'present'
-    result = {'changed': False, 'path': params['path'], 'added': [], 'removed': [], 'unchanged': [], 'skipped': []}
+    result = {'changed': False, 'path': params['path'], 'added': [], 'removed': [], 'unchanged': [], 'excluded': []}
     if present and params['aliases']:
         module.fail_json(msg='aliases selects entries to remove; it needs state=absent', **result)
     if not present and params['exclusive']:
@@ -660,7 +662,7 @@ def main():
     try:
         candidates = deduplicate(module, gather(module))
         if present:
-            candidates = apply_filters(module, candidates, result['skipped'])
+            candidates = apply_filters(module, candidates, result['excluded'])
     except engine.KeystoreError as exc:
         fail(module, exc, **result)
 

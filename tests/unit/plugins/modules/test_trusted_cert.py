@@ -204,7 +204,7 @@ def test_filters(run, tmp_path, pki):
     assert not os.path.exists(path)
     result = run(expired='skip', ca_only=True, **args)
     assert [a['sha256'] for a in result['added']] == [_fp(pki.root)]
-    assert [(s['sha256'], s['reason']) for s in result['skipped']] == [
+    assert [(s['sha256'], s['reason']) for s in result['excluded']] == [
         (_fp(pki.expired), 'expired'), (_fp(pki.rsa_leaf), 'not a CA certificate')]
     result = run(**args)
     assert [a['sha256'] for a in result['added']] == [_fp(pki.expired), _fp(pki.rsa_leaf)]
