@@ -45,13 +45,18 @@ else:
 
 # 3DES (JCEKS keys, legacy PKCS#12 keys) moved to hazmat.decrepit in 43 and is leaving primitives:
 # one import here for both codecs.
-try:
-    from cryptography.hazmat.decrepit.ciphers.algorithms import TripleDES
-except ImportError:  # cryptography < 43
+def _triple_des():
     try:
-        from cryptography.hazmat.primitives.ciphers.algorithms import TripleDES
-    except ImportError:
-        TripleDES = None
+        from cryptography.hazmat.decrepit.ciphers.algorithms import TripleDES as cipher
+    except ImportError:  # cryptography < 43
+        try:
+            from cryptography.hazmat.primitives.ciphers.algorithms import TripleDES as cipher
+        except ImportError:
+            cipher = None
+    return cipher
+
+
+TripleDES = _triple_des()
 
 
 def version_tuple(text):

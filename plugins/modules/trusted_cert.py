@@ -269,7 +269,7 @@ excluded:
   description:
     - Given certificates left out by O(ca_only) or O(expired=skip); the keys of RV(added) (C(alias) is the
       alias it was given, if any) plus C(reason).
-    - Named C(skipped) in 0.1.0, which Ansible reads as "the task was skipped": a task that added
+    - Named C(skipped) in 0.1.0, a key Ansible reads as the task being skipped, so a task that added
       certificates was shown as skipped and its handlers did not run.
   returned: always
   type: list
