@@ -43,9 +43,10 @@ else:
     IMPORT_ERROR = None
     CRYPTOGRAPHY_VERSION = cryptography.__version__
 
-# 3DES (JCEKS keys, legacy PKCS#12 keys) moved to hazmat.decrepit in 43 and is leaving primitives:
-# one import here for both codecs.
+
 def _triple_des():
+    # 3DES (JCEKS keys, legacy PKCS#12 keys) moved to hazmat.decrepit in 43 and is leaving primitives:
+    # one import here for both codecs
     try:
         from cryptography.hazmat.decrepit.ciphers.algorithms import TripleDES as cipher
     except ImportError:  # cryptography < 43
