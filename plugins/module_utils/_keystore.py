@@ -236,15 +236,21 @@ def iso_date(value):
     return value.strftime('%Y-%m-%dT%H:%M:%SZ')
 
 
+def _raw_tbs_fields(cert_der):
+    """The fields of a certificate's TBSCertificate as DER, without its optional [0] version:
+    serial, signature algorithm, issuer, validity, subject, SubjectPublicKeyInfo, ..."""
+    tbs = der.raw_children(der.children(der.read(cert_der, der.SEQUENCE)[1])[0][1])
+    return tbs[1:] if tbs[0][:1] == b'\xa0' else tbs
+
+
 def raw_names(cert_der):
     """(issuer, subject) of a certificate as DER, read without cryptography.
 
     cryptography rejects some certificates Java writes (DSA signatures with NULL parameters), so
     chains are built on the raw names and such certificates are kept as bytes.
     """
-    tbs = der.raw_children(der.children(der.read(cert_der, der.SEQUENCE)[1])[0][1])
-    first = 1 if tbs[0][:1] == b'\xa0' else 0  # [0] version
-    return tbs[first + 2], tbs[first + 4]
+    fields = _raw_tbs_fields(cert_der)
+    return fields[2], fields[4]
 
 
 _SPKI_ALGORITHMS = {'1.2.840.113549.1.1.10': 'RSASSA-PSS'}
@@ -252,8 +258,7 @@ _SPKI_ALGORITHMS = {'1.2.840.113549.1.1.10': 'RSASSA-PSS'}
 
 def raw_spki(cert_der):
     """The SubjectPublicKeyInfo of a certificate as DER."""
-    tbs = der.raw_children(der.children(der.read(cert_der, der.SEQUENCE)[1])[0][1])
-    return tbs[(1 if tbs[0][:1] == b'\xa0' else 0) + 5]
+    return _raw_tbs_fields(cert_der)[5]
 
 
 def _spki_algorithm(spki_der):
@@ -267,12 +272,11 @@ def _spki_algorithm(spki_der):
 
 
 def _unparsed_cert_info(cert_der, error):
-    tbs = der.raw_children(der.children(der.read(cert_der, der.SEQUENCE)[1])[0][1])
-    first = 1 if tbs[0][:1] == b'\xa0' else 0
+    spki = raw_spki(cert_der)
     try:
-        algorithm, size = public_key_info(serialization.load_der_public_key(tbs[first + 5]))
+        algorithm, size = public_key_info(serialization.load_der_public_key(spki))
     except (ValueError, TypeError, UnsupportedAlgorithm):
-        algorithm, size = _spki_algorithm(tbs[first + 5]), None
+        algorithm, size = _spki_algorithm(spki), None
     info = dict.fromkeys(('subject', 'issuer', 'serial', 'not_before', 'not_after', 'days_remaining',
                           'subject_alt_names', 'is_ca', 'self_signed'))
     info.update(sha256=fingerprint(cert_der), sha1=fingerprint(cert_der, 'sha1'), public_key_algorithm=algorithm,

@@ -108,12 +108,16 @@ def decrypt_block(key, block, effective_bits=None):
     return _BLOCK.pack(*_decrypt_block(expand_key(key, effective_bits), *_BLOCK.unpack(block)))
 
 
-def cbc_encrypt(key, iv, data, effective_bits=None):
-    """CBC over data whose length is a multiple of 8 (the caller pads)."""
+def _cbc_start(key, iv, data, effective_bits):
+    """(subkeys, IV as four words) after checking the CBC arguments."""
     if len(iv) != 8 or len(data) % 8:
         raise ValueError('RC2-CBC needs an 8-byte IV and whole 8-byte blocks')
-    k = expand_key(key, effective_bits)
-    prev = _BLOCK.unpack(iv)
+    return expand_key(key, effective_bits), _BLOCK.unpack(iv)
+
+
+def cbc_encrypt(key, iv, data, effective_bits=None):
+    """CBC over data whose length is a multiple of 8 (the caller pads)."""
+    k, prev = _cbc_start(key, iv, data, effective_bits)
     out = []
     for (p0, p1, p2, p3) in _BLOCK.iter_unpack(data):
         prev = _encrypt_block(k, p0 ^ prev[0], p1 ^ prev[1], p2 ^ prev[2], p3 ^ prev[3])
@@ -123,10 +127,7 @@ def cbc_encrypt(key, iv, data, effective_bits=None):
 
 def cbc_decrypt(key, iv, data, effective_bits=None):
     """The inverse of cbc_encrypt; padding is the caller's to check."""
-    if len(iv) != 8 or len(data) % 8:
-        raise ValueError('RC2-CBC needs an 8-byte IV and whole 8-byte blocks')
-    k = expand_key(key, effective_bits)
-    prev = _BLOCK.unpack(iv)
+    k, prev = _cbc_start(key, iv, data, effective_bits)
     out = []
     for block in _BLOCK.iter_unpack(data):
         d0, d1, d2, d3 = _decrypt_block(k, *block)
