@@ -332,7 +332,8 @@ def bench_scaling(workdir, runs):
     from cryptography.hazmat.primitives import hashes, serialization
     from cryptography.hazmat.primitives.asymmetric import ec
     from cryptography.x509.oid import NameOID
-    from ansible_collections.javasec.keystore.plugins.module_utils import _keystore as engine
+    from ansible_collections.javasec.keystore.plugins.module_utils import _codec as codec
+    from ansible_collections.javasec.keystore.plugins.module_utils import _model as model
     from ansible_collections.javasec.keystore.plugins.modules import trusted_cert
 
     key = ec.generate_private_key(ec.SECP256R1())
@@ -350,20 +351,20 @@ def bench_scaling(workdir, runs):
     out = {}
     for store_type in STORE_TYPES:
         for size in sizes:
-            store = engine.Keystore(store_type)
+            store = model.Keystore(store_type)
             for number in range(size):
-                store.add(engine.TrustedCertEntry('ca-%d' % number, pool[number], 1700000000000))
-            data = engine.dump_bytes(store, PASSWORD)
+                store.add(model.TrustedCertEntry('ca-%d' % number, pool[number], 1700000000000))
+            data = codec.dump_bytes(store, PASSWORD)
             new = trusted_cert.Candidate(pool[size], 'benchmark')
             phases = {'load': [], 'plan+add': [], 'save': [], 'total': []}
             for dummy in range(max(runs, 3)):
                 t0 = time.perf_counter()
-                loaded = engine.load_bytes(data, PASSWORD)
+                loaded = codec.load_bytes(data, PASSWORD)
                 t1 = time.perf_counter()
                 plan = trusted_cert.plan_present(loaded, [new], False)
                 trusted_cert.apply_plan(loaded, plan)
                 t2 = time.perf_counter()
-                written = engine.dump_bytes(loaded, PASSWORD)
+                written = codec.dump_bytes(loaded, PASSWORD)
                 t3 = time.perf_counter()
                 assert len(loaded.entries) == size + 1 and written
                 for name, value in (('load', t1 - t0), ('plan+add', t2 - t1), ('save', t3 - t2), ('total', t3 - t0)):

@@ -2,7 +2,8 @@
 # Copyright (c) javasec.keystore contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""Certificates and keys in: PEM/DER parsing, chain building, stable aliases, key generation.
+"""Certificate facts and certificate input: fingerprints, what keystore_info reports, PEM/DER parsing,
+keys that match certificates, chain building and stable aliases.
 
 PRIVATE: this is not a public API of the collection and may change at any time.
 """
@@ -11,29 +12,243 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import datetime
-import ipaddress
+import hashlib
 import re
-import traceback
+from collections import OrderedDict
 
 from ansible_collections.javasec.keystore.plugins.module_utils import _crypto_support as support
-from ansible_collections.javasec.keystore.plugins.module_utils import _keystore as engine
+from ansible_collections.javasec.keystore.plugins.module_utils import _der as der
+from ansible_collections.javasec.keystore.plugins.module_utils._model import (
+    CertificateInputError, PrivateKeyEntry, SecretKeyEntry, TrustedCertEntry, secret_key_info)
 
 try:
     from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519, rsa
-    from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+    from cryptography.exceptions import UnsupportedAlgorithm
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, rsa
+    from cryptography.x509.oid import NameOID
 except ImportError:
-    IMPORT_ERROR = traceback.format_exc()
-else:
-    IMPORT_ERROR = None
+    pass  # _crypto_support.dependency_problem() reports it, once, for every module
+
+
+# ---- facts (nothing secret) ----------------------------------------------------------------
+
+
+def fingerprint(data, algorithm='sha256'):
+    """keytool-style fingerprint: uppercase hex bytes separated by colons."""
+    digest = hashlib.new(algorithm, data).hexdigest().upper()
+    return ':'.join(digest[i:i + 2] for i in range(0, len(digest), 2))
+
+
+def load_cert(cert_der):
+    return x509.load_der_x509_certificate(cert_der)
+
+
+def cert_not_after(cert):
+    value = getattr(cert, 'not_valid_after_utc', None)
+    if value is None:
+        value = cert.not_valid_after.replace(tzinfo=datetime.timezone.utc)
+    return value
+
+
+def cert_not_before(cert):
+    value = getattr(cert, 'not_valid_before_utc', None)
+    if value is None:
+        value = cert.not_valid_before.replace(tzinfo=datetime.timezone.utc)
+    return value
+
+
+def public_key_info(public_key):
+    """(algorithm, size) of a public or private key object, named as keytool does."""
+    if isinstance(public_key, (rsa.RSAPublicKey, rsa.RSAPrivateKey)):
+        return 'RSA', public_key.key_size
+    if isinstance(public_key, (ec.EllipticCurvePublicKey, ec.EllipticCurvePrivateKey)):
+        return 'EC', public_key.curve.key_size
+    if isinstance(public_key, (ed25519.Ed25519PublicKey, ed25519.Ed25519PrivateKey)):
+        return 'Ed25519', 255
+    if isinstance(public_key, (ed448.Ed448PublicKey, ed448.Ed448PrivateKey)):
+        return 'Ed448', 448
+    if isinstance(public_key, (dsa.DSAPublicKey, dsa.DSAPrivateKey)):
+        return 'DSA', public_key.key_size
+    return type(public_key).__name__, None
+
+
+def general_names(names):
+    """Subject alternative names as strings: DNS:, IP:, URI:, email:, dirName:, RID:."""
+    out = []
+    for name in names:
+        if isinstance(name, x509.DNSName):
+            out.append('DNS:%s' % name.value)
+        elif isinstance(name, x509.IPAddress):
+            out.append('IP:%s' % name.value)
+        elif isinstance(name, x509.UniformResourceIdentifier):
+            out.append('URI:%s' % name.value)
+        elif isinstance(name, x509.RFC822Name):
+            out.append('email:%s' % name.value)
+        elif isinstance(name, x509.DirectoryName):
+            out.append('dirName:%s' % name.value.rfc4514_string())
+        elif isinstance(name, x509.RegisteredID):
+            out.append('RID:%s' % name.value.dotted_string)
+        else:
+            out.append('%s:%s' % (type(name).__name__, name.value))
+    return out
+
+
+def _sans(cert):
+    try:
+        return general_names(cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value)
+    except x509.ExtensionNotFound:
+        return []
+
+
+def _is_ca(cert):
+    try:
+        return bool(cert.extensions.get_extension_for_class(x509.BasicConstraints).value.ca)
+    except x509.ExtensionNotFound:
+        return False
+
+
+def iso_date(value):
+    return value.strftime('%Y-%m-%dT%H:%M:%SZ')
+
+
+def _raw_tbs_fields(cert_der):
+    """The fields of a certificate's TBSCertificate as DER, without its optional [0] version:
+    serial, signature algorithm, issuer, validity, subject, SubjectPublicKeyInfo, ..."""
+    tbs = der.raw_children(der.children(der.read(cert_der, der.SEQUENCE)[1])[0][1])
+    return tbs[1:] if tbs[0][:1] == b'\xa0' else tbs
+
+
+def raw_names(cert_der):
+    """(issuer, subject) of a certificate as DER, read without cryptography.
+
+    cryptography rejects some certificates Java writes (DSA signatures with NULL parameters), so
+    chains are built on the raw names and such certificates are kept as bytes.
+    """
+    fields = _raw_tbs_fields(cert_der)
+    return fields[2], fields[4]
+
+_SPKI_ALGORITHMS = {'1.2.840.113549.1.1.10': 'RSASSA-PSS'}
+
+
+def raw_spki(cert_der):
+    """The SubjectPublicKeyInfo of a certificate as DER."""
+    return _raw_tbs_fields(cert_der)[5]
+
+
+def _spki_algorithm(spki_der):
+    """keytool's name of the key algorithm in a SubjectPublicKeyInfo, or its OID."""
+    try:
+        algorithm = der.children(der.children(der.read(spki_der, der.SEQUENCE)[1])[0][1])[0]
+        oid = der.read_oid(algorithm[1])
+    except der.DerError:
+        return None
+    return _SPKI_ALGORITHMS.get(oid, oid)
+
+
+def _unparsed_cert_info(cert_der, error):
+    spki = raw_spki(cert_der)
+    try:
+        algorithm, size = public_key_info(serialization.load_der_public_key(spki))
+    except (ValueError, TypeError, UnsupportedAlgorithm):
+        algorithm, size = _spki_algorithm(spki), None
+    info = dict.fromkeys(('subject', 'issuer', 'serial', 'not_before', 'not_after', 'days_remaining',
+                          'subject_alt_names', 'is_ca', 'self_signed'))
+    info.update(sha256=fingerprint(cert_der), sha1=fingerprint(cert_der, 'sha1'), public_key_algorithm=algorithm,
+                public_key_size=size, parse_error='the cryptography library cannot parse this certificate (%s)' % error)
+    return info
+
+
+def cert_info(cert_der, now=None):
+    """Public facts about a certificate (nothing secret)."""
+    try:
+        cert = load_cert(cert_der)
+    except ValueError as exc:
+        return _unparsed_cert_info(cert_der, exc)
+    now = now or datetime.datetime.now(datetime.timezone.utc)
+    not_after = cert_not_after(cert)
+    try:
+        algorithm, size = public_key_info(cert.public_key())
+    except UnsupportedAlgorithm:
+        # cryptography before 38 cannot load RSASSA-PSS keys (keytool -keyalg RSASSA-PSS): report the rest
+        algorithm, size = _spki_algorithm(raw_spki(cert_der)), None
+    return {
+        'subject': cert.subject.rfc4514_string(),
+        'issuer': cert.issuer.rfc4514_string(),
+        'serial': '%X' % cert.serial_number,
+        'not_before': iso_date(cert_not_before(cert)),
+        'not_after': iso_date(not_after),
+        'days_remaining': int((not_after - now).total_seconds() // 86400),
+        'sha256': fingerprint(cert_der),
+        'sha1': fingerprint(cert_der, 'sha1'),
+        'subject_alt_names': _sans(cert),
+        'is_ca': _is_ca(cert),
+        'self_signed': cert.subject == cert.issuer,
+        'public_key_algorithm': algorithm,
+        'public_key_size': size,
+    }
+
+
+def entry_fingerprint(entry):
+    if isinstance(entry, PrivateKeyEntry):
+        return fingerprint(entry.chain[0]) if entry.chain else None
+    if isinstance(entry, TrustedCertEntry):
+        return fingerprint(entry.cert)
+    return None
+
+
+def _date(timestamp):
+    if timestamp is None:
+        return None
+    return iso_date(datetime.datetime.fromtimestamp(timestamp / 1000.0, datetime.timezone.utc))
+
+
+def entry_info(entry, now=None):
+    """What keystore_info reports about an entry. Never key material."""
+    info = {'alias': entry.alias, 'type': entry.kind, 'creation_date': _date(entry.timestamp)}
+    if isinstance(entry, PrivateKeyEntry):
+        chain = [cert_info(c, now) for c in entry.chain]
+        info['chain'] = chain
+        info['chain_length'] = len(chain)
+        if chain:
+            info['algorithm'] = chain[0]['public_key_algorithm']
+            info['size'] = chain[0]['public_key_size']
+            info['sha256'] = chain[0]['sha256']
+            info['not_after'] = chain[0]['not_after']
+            info['days_remaining'] = chain[0]['days_remaining']
+        if entry.sealed is not None and entry.key_der is None:
+            info['key_protection'] = 'unknown_password'
+        else:
+            info['key_protection'] = 'store_password' if entry.key_password is None else 'own_password'
+    elif isinstance(entry, TrustedCertEntry):
+        info.update(cert_info(entry.cert, now))
+    elif isinstance(entry, SecretKeyEntry):
+        if entry.plain is not None:
+            info['algorithm'], info['size'] = secret_key_info(entry.plain)
+        else:
+            info['algorithm'], info['size'] = None, None
+    return info
+
+
+def summary(store):
+    """Metadata for diffs: type and alias -> entry type and SHA-256 (no secrets)."""
+    if store is None:
+        return {}
+    entries = OrderedDict()
+    for entry in store.entries.values():
+        fp = entry_fingerprint(entry)
+        entries[entry.alias] = entry.kind + (' ' + fp if fp else '')
+    out = {'store_type': store.store_type, 'entries': entries}
+    if store.store_type == 'pkcs12':
+        out['pkcs12_encryption'] = store.encryption
+    return out
+
+
+# ---- certificates and keys in ---------------------------------------------------------------
+
 
 PEM_CERT = re.compile(b'-----BEGIN (?:X509 |TRUSTED )?CERTIFICATE-----.+?-----END (?:X509 |TRUSTED )?CERTIFICATE-----',
                       re.DOTALL)
-
-
-class CertificateInputError(engine.KeystoreError):
-    """Input that is not what it claims to be (bad PEM, key that does not match...)."""
 
 
 def to_bytes(data):
@@ -112,7 +327,7 @@ def public_der(public_key):
 
 
 def key_matches_cert(key_der, cert_der):
-    return public_der(load_key(key_der).public_key()) == public_der(cert_public_key(engine.load_cert(cert_der)))
+    return public_der(load_key(key_der).public_key()) == public_der(cert_public_key(load_cert(cert_der)))
 
 
 def _signed_by(cert, issuer):
@@ -132,9 +347,9 @@ def build_chain(leaf_der, candidates, verify=True):
     pool = []
     for der_bytes in candidates:
         if der_bytes != leaf_der and all(der_bytes != d for d, c in pool):
-            pool.append((der_bytes, engine.load_cert(der_bytes)))
+            pool.append((der_bytes, load_cert(der_bytes)))
     chain = [leaf_der]
-    cert = engine.load_cert(leaf_der)
+    cert = load_cert(leaf_der)
     while cert.subject != cert.issuer:
         found = None
         for cand_der, cand in pool:
@@ -155,15 +370,15 @@ def complete_chain(leaf_der, pool, validate=True, what='certificate', extra_sour
         raise CertificateInputError(
             'cannot build the chain of %s: the issuer "%s" of "%s" is neither in the given chain, nor a trusted '
             'entry of the keystore, nor in %s; add it (or set validate_chain=false)'
-            % (what, missing, engine.load_cert(chain[-1]).subject.rfc4514_string(), extra_source))
+            % (what, missing, load_cert(chain[-1]).subject.rfc4514_string(), extra_source))
     return chain
 
 
 def check_validity(cert_der, what='certificate'):
     """Refuse an expired certificate (keytool only warns; a server with it fails every handshake)."""
-    cert = engine.load_cert(cert_der)
+    cert = load_cert(cert_der)
     now = datetime.datetime.now(datetime.timezone.utc)
-    not_after = engine.cert_not_after(cert)
+    not_after = cert_not_after(cert)
     if not_after < now:
         raise CertificateInputError('%s "%s" expired on %s' % (
             what, cert.subject.rfc4514_string(), not_after.strftime('%Y-%m-%d %H:%M:%S UTC')))
@@ -181,7 +396,7 @@ def find_leaf(key_der, certs):
     """The certificate whose public key is the key's, or None."""
     wanted = public_der(load_key(key_der).public_key())
     for cert_der in certs:
-        if public_der(cert_public_key(engine.load_cert(cert_der))) == wanted:
+        if public_der(cert_public_key(load_cert(cert_der))) == wanted:
             return cert_der
     return None
 
@@ -189,209 +404,29 @@ def find_leaf(key_der, certs):
 def chain_summary(chain):
     out = []
     for cert_der in chain:
-        cert = engine.load_cert(cert_der)
+        cert = load_cert(cert_der)
         out.append({'subject': cert.subject.rfc4514_string(), 'issuer': cert.issuer.rfc4514_string(),
-                    'not_after': engine.iso_date(engine.cert_not_after(cert)), 'sha256': engine.fingerprint(cert_der)})
+                    'not_after': iso_date(cert_not_after(cert)), 'sha256': fingerprint(cert_der)})
     return out
-
 
 _SLUG = re.compile(r'[^a-z0-9]+')
 
 
 def derive_alias(cert_der):
     """Stable lowercase alias: CN (or first RDN) slug plus the first 8 hex digits of the SHA-256."""
-    cert = engine.load_cert(cert_der)
+    cert = load_cert(cert_der)
     names = cert.subject.get_attributes_for_oid(NameOID.COMMON_NAME) or list(cert.subject)
     base = _SLUG.sub('-', str(names[0].value).lower()).strip('-')[:40] if names else 'cert'
-    return '%s-%s' % (base or 'cert', engine.fingerprint(cert_der).replace(':', '')[:8].lower())
-
-
-# ---- generation --------------------------------------------------------------------------
-
-def parse_subject(subject):
-    """A dname string ('CN=a,OU=b,O=c,L=d,ST=e,C=f'; keytool also accepts S= for ST) or a dict."""
-    oids = {
-        'CN': NameOID.COMMON_NAME, 'OU': NameOID.ORGANIZATIONAL_UNIT_NAME, 'O': NameOID.ORGANIZATION_NAME,
-        'L': NameOID.LOCALITY_NAME, 'ST': NameOID.STATE_OR_PROVINCE_NAME, 'S': NameOID.STATE_OR_PROVINCE_NAME,
-        'C': NameOID.COUNTRY_NAME, 'EMAILADDRESS': NameOID.EMAIL_ADDRESS, 'DC': NameOID.DOMAIN_COMPONENT,
-        'SERIALNUMBER': NameOID.SERIAL_NUMBER, 'STREET': NameOID.STREET_ADDRESS,
-    }
-    aliases = {'COMMONNAME': 'CN', 'ORGANIZATIONALUNIT': 'OU', 'ORGANIZATION': 'O', 'LOCALITY': 'L',
-               'STATE': 'ST', 'COUNTRY': 'C', 'EMAIL': 'EMAILADDRESS'}
-    if isinstance(subject, dict):
-        pairs = list(subject.items())
-    else:
-        pairs = []
-        for part in re.split(r'(?<!\\),', subject):
-            if not part.strip():
-                continue
-            if '=' not in part:
-                raise CertificateInputError('subject part "%s" is not NAME=value' % part.strip())
-            name, value = part.split('=', 1)
-            pairs.append((name.strip(), value.strip().replace('\\,', ',')))
-    attrs = []
-    for name, value in pairs:
-        key = aliases.get(name.upper().replace('_', ''), name.upper())
-        if key not in oids:
-            raise CertificateInputError('unknown subject attribute %s' % name)
-        attrs.append(x509.NameAttribute(oids[key], str(value)))
-    if not attrs:
-        raise CertificateInputError('the subject is empty')
-    # keytool -dname and RFC 4514 list the most specific attribute (CN) first; DER stores it last.
-    return x509.Name(list(reversed(attrs)))
-
-
-def parse_sans(values):
-    out = []
-    for value in values or []:
-        if ':' not in value:
-            raise CertificateInputError('subject alternative name "%s" needs a type prefix (DNS:, IP:, URI:, email:)'
-                                        % value)
-        kind, name = value.split(':', 1)
-        kind = kind.strip().upper()
-        if kind == 'DNS':
-            out.append(x509.DNSName(name))
-        elif kind == 'IP':
-            try:
-                out.append(x509.IPAddress(ipaddress.ip_address(name)))
-            except ValueError:
-                raise CertificateInputError('"%s" is not an IP address' % name)
-        elif kind == 'URI':
-            out.append(x509.UniformResourceIdentifier(name))
-        elif kind in ('EMAIL', 'RFC822'):
-            out.append(x509.RFC822Name(name))
-        else:
-            raise CertificateInputError('unsupported subject alternative name type %s' % kind)
-    return out
-
-
-KEY_USAGES = ('digital_signature', 'content_commitment', 'key_encipherment', 'data_encipherment',
-              'key_agreement', 'key_cert_sign', 'crl_sign', 'encipher_only', 'decipher_only')
-EKU_NAMES = {
-    'server_auth': 'SERVER_AUTH', 'serverauth': 'SERVER_AUTH', 'client_auth': 'CLIENT_AUTH',
-    'clientauth': 'CLIENT_AUTH', 'code_signing': 'CODE_SIGNING', 'codesigning': 'CODE_SIGNING',
-    'email_protection': 'EMAIL_PROTECTION', 'emailprotection': 'EMAIL_PROTECTION',
-    'time_stamping': 'TIME_STAMPING', 'timestamping': 'TIME_STAMPING', 'ocsp_signing': 'OCSP_SIGNING',
-    'ocspsigning': 'OCSP_SIGNING',
-}
-
-
-def key_usage_extension(names):
-    flags = dict((k, False) for k in KEY_USAGES)
-    aliases = {'nonrepudiation': 'content_commitment', 'non_repudiation': 'content_commitment',
-               'digitalsignature': 'digital_signature', 'keyencipherment': 'key_encipherment',
-               'dataencipherment': 'data_encipherment', 'keyagreement': 'key_agreement',
-               'keycertsign': 'key_cert_sign', 'crlsign': 'crl_sign'}
-    for name in names:
-        key = name.strip().lower()
-        key = aliases.get(key.replace('_', ''), aliases.get(key, key))
-        if key not in flags:
-            raise CertificateInputError('unknown key usage %s' % name)
-        flags[key] = True
-    return x509.KeyUsage(**flags)
-
-
-def eku_extension(names):
-    oids = []
-    for name in names:
-        key = name.strip().lower()
-        if key in EKU_NAMES:
-            oids.append(getattr(ExtendedKeyUsageOID, EKU_NAMES[key]))
-        elif re.match(r'^[0-9]+(\.[0-9]+)+$', key):
-            oids.append(x509.ObjectIdentifier(key))
-        else:
-            raise CertificateInputError('unknown extended key usage %s' % name)
-    return x509.ExtendedKeyUsage(oids)
-
-
-def generate_key(key_type='rsa', key_size=None, curve=None):
-    if key_type == 'rsa':
-        return rsa.generate_private_key(public_exponent=65537, key_size=key_size or 2048)
-    if key_type == 'ec':
-        curves = {'secp256r1': ec.SECP256R1, 'secp384r1': ec.SECP384R1, 'secp521r1': ec.SECP521R1,
-                  'p-256': ec.SECP256R1, 'p-384': ec.SECP384R1, 'p-521': ec.SECP521R1}
-        name = (curve or 'secp256r1').lower()
-        if name not in curves:
-            raise CertificateInputError('unsupported curve %s' % curve)
-        return ec.generate_private_key(curves[name]())
-    if key_type == 'ed25519':
-        return ed25519.Ed25519PrivateKey.generate()
-    raise CertificateInputError('unsupported key type %s' % key_type)
-
-
-def signature_hash(key, signature_algorithm=None):
-    if isinstance(key, (ed25519.Ed25519PrivateKey, ed448.Ed448PrivateKey)):
-        return None
-    if signature_algorithm:
-        name = signature_algorithm.upper().replace('-', '')
-        if 'PSS' in name or 'MGF1' in name:
-            # Reading the hash off the name would sign PKCS#1 v1.5 where PSS was asked for.
-            raise CertificateInputError('signature algorithm %s (RSASSA-PSS) is not supported for the certificates '
-                                        'this collection signs; use SHA256withRSA, SHA384withRSA or SHA512withRSA'
-                                        % signature_algorithm)
-        for candidate in ('SHA512', 'SHA384', 'SHA256', 'SHA224', 'SHA1'):
-            if name.startswith(candidate):
-                return getattr(hashes, candidate)()
-        raise CertificateInputError('unsupported signature algorithm %s' % signature_algorithm)
-    if isinstance(key, ec.EllipticCurvePrivateKey) and key.curve.key_size > 256:
-        return hashes.SHA384() if key.curve.key_size <= 384 else hashes.SHA512()
-    return hashes.SHA256()
-
-
-def build_certificate(subject_name, public_key, issuer_name, signing_key, validity_days, sans=None,
-                      key_usage=None, extended_key_usage=None, is_ca=False, signature_algorithm=None,
-                      issuer_public_key=None, not_before=None, serial=None, path_length=None):
-    """Sign a certificate; the extensions follow what keytool -genkeypair/-gencert writes."""
-    now = not_before or (datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(minutes=5))
-    builder = (x509.CertificateBuilder()
-               .subject_name(subject_name)
-               .issuer_name(issuer_name)
-               .public_key(public_key)
-               .serial_number(serial or x509.random_serial_number())
-               .not_valid_before(now)
-               .not_valid_after(now + datetime.timedelta(days=validity_days)))
-    builder = builder.add_extension(x509.SubjectKeyIdentifier.from_public_key(public_key), critical=False)
-    if issuer_public_key is not None:
-        builder = builder.add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(issuer_public_key),
-                                        critical=False)
-    if is_ca:
-        builder = builder.add_extension(x509.BasicConstraints(ca=True, path_length=path_length), critical=True)
-    if sans:
-        builder = builder.add_extension(x509.SubjectAlternativeName(sans), critical=False)
-    if key_usage:
-        builder = builder.add_extension(key_usage_extension(key_usage), critical=True)
-    if extended_key_usage:
-        builder = builder.add_extension(eku_extension(extended_key_usage), critical=False)
-    cert = builder.sign(signing_key, signature_hash(signing_key, signature_algorithm))
-    return cert.public_bytes(serialization.Encoding.DER)
-
-
-def renew_self_signed(old_der, key, validity_days, signature_algorithm=None):
-    """What keytool -selfcert does: a new self-signed certificate on key with the subject and extensions of old_der.
-
-    The key identifiers are computed from key, so that this also serves a new key.
-    """
-    old = engine.load_cert(old_der)
-    now = datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(minutes=5)
-    builder = (x509.CertificateBuilder()
-               .subject_name(old.subject)
-               .issuer_name(old.subject)
-               .public_key(key.public_key())
-               .serial_number(x509.random_serial_number())
-               .not_valid_before(now)
-               .not_valid_after(now + datetime.timedelta(days=validity_days)))
-    builder = builder.add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
-    for ext in old.extensions:
-        if isinstance(ext.value, x509.SubjectKeyIdentifier):
-            continue
-        if isinstance(ext.value, x509.AuthorityKeyIdentifier):
-            builder = builder.add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(key.public_key()),
-                                            critical=ext.critical)
-            continue
-        builder = builder.add_extension(ext.value, critical=ext.critical)
-    cert = builder.sign(key, signature_hash(key, signature_algorithm))
-    return cert.public_bytes(serialization.Encoding.DER)
+    return '%s-%s' % (base or 'cert', fingerprint(cert_der).replace(':', '')[:8].lower())
 
 
 def pem(cert_der):
-    return engine.load_cert(cert_der).public_bytes(serialization.Encoding.PEM).decode('ascii')
+    return load_cert(cert_der).public_bytes(serialization.Encoding.PEM).decode('ascii')
+
+
+def certificate_sans(cert):
+    """The general names of a certificate's subject alternative name extension (empty list without one)."""
+    try:
+        return list(cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value)
+    except x509.ExtensionNotFound:
+        return []

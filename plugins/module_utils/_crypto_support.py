@@ -151,7 +151,7 @@ def pss_parameters(params_der):
     return padding.PSS(mgf=padding.MGF1(mgf_hash), salt_length=salt_length), hash_algorithm
 
 
-def signature_hash(signed):
+def signature_hash_of(signed):
     """(hash or None, PSS padding or None) of a Certificate or CertificateSigningRequest.
 
     signature_hash_algorithm raises UnsupportedAlgorithm for RSASSA-PSS before cryptography 41, and
@@ -184,7 +184,7 @@ def verify_signature(public_key, signature, data, hash_algorithm, pss=None):
 
 
 def _verify_by_key_type(cert, issuer):
-    hash_algorithm, pss = signature_hash(cert)
+    hash_algorithm, pss = signature_hash_of(cert)
     public_key = public_key_of(issuer)  # before the try: a TypeError there is not a signature mismatch
     try:
         verify_signature(public_key, cert.signature, cert.tbs_certificate_bytes, hash_algorithm, pss)

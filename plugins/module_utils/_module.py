@@ -2,7 +2,9 @@
 # Copyright (c) javasec.keystore contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""Ansible glue shared by the modules: argument specs, library checks and a locked store session.
+"""Ansible glue, the only engine file that knows AnsibleModule: argument specs, the one dependency check,
+the one error boundary, and the sessions every module opens stores through (read-only, or locked read-write)
+plus the writer of public files (CSRs, exported certificates).
 
 PRIVATE: this is not a public API of the collection and may change at any time.
 """
@@ -15,8 +17,13 @@ import sys
 
 from ansible.module_utils.basic import missing_required_lib
 
+from ansible_collections.javasec.keystore.plugins.module_utils import _codec as codec
+from ansible_collections.javasec.keystore.plugins.module_utils import _certs as certs
 from ansible_collections.javasec.keystore.plugins.module_utils import _crypto_support as support
-from ansible_collections.javasec.keystore.plugins.module_utils import _keystore as engine
+from ansible_collections.javasec.keystore.plugins.module_utils import _der as der
+from ansible_collections.javasec.keystore.plugins.module_utils import _files as files
+from ansible_collections.javasec.keystore.plugins.module_utils import _model as model
+from ansible_collections.javasec.keystore.plugins.module_utils import _pkcs12 as p12
 
 
 def store_argument_spec():
@@ -61,10 +68,119 @@ def read_target_file(module, path, what):
 
 
 def fail(module, error, **result):
-    """One clear error; KeystoreError messages never contain a secret."""
-    if isinstance(error, engine.KeystoreError):
+    """The one error boundary: one clear message, and error_type for engine errors (never a secret)."""
+    if isinstance(error, model.KeystoreError):
         result['error_type'] = type(error).__name__
     module.fail_json(msg=str(error), **result)
+
+
+def located(path, error):
+    """The same error, of the same type, with the file it is about in front of its message."""
+    return type(error)('%s: %s' % (path, error))
+
+
+class ReadSession(object):
+    """A store opened read-only (csr, cert_export, sign_csr): no lock, since writers replace stores by rename.
+
+    Every failure ends the task through fail() with the store's path in the message.
+    """
+
+    def __init__(self, module, path=None, password=None, key_passwords=None):
+        self.module = module
+        self.path = path or module.params['path']
+        self.password = password if password is not None else module.params['password']
+        self.key_passwords = key_passwords if key_passwords is not None else module.params.get('key_passwords') or {}
+
+    def load(self):
+        """The keystore; a missing or unreadable store fails the task."""
+        check_libraries(self.module)
+        try:
+            data = files.read_file(self.path)
+            if data is None:
+                raise model.StoreFileError('the keystore does not exist')
+            return codec.load_bytes(data, self.password, self.key_passwords)
+        except model.KeystoreError as exc:
+            fail(self.module, located(self.path, exc))
+
+    def entry(self, store, alias, kinds):
+        """The entry of alias, which must be one of kinds (entry classes); else a clear error."""
+        entry = store.get(alias)
+        if entry is None:
+            others = ', '.join(store.aliases()) or 'none'
+            fail(self.module, located(self.path, model.KeystoreError(
+                'alias "%s" does not exist in the keystore (aliases: %s)' % (alias, others))))
+        if not isinstance(entry, kinds):
+            wanted = ' or '.join(k.kind.replace('_', ' ') + ' entry' for k in kinds)
+            fail(self.module, located(self.path, model.KeystoreError(
+                'alias "%s" is a %s entry, not a %s' % (entry.alias, entry.kind.replace('_', ' '), wanted))))
+        return entry
+
+    def private_key(self, entry):
+        """PKCS#8 DER of the entry's private key; fails naming the alias when no given password opens it."""
+        if entry.key_der is not None:
+            return entry.key_der
+        own = dict((k.lower(), v) for k, v in self.key_passwords.items()).get(entry.alias.lower())
+        if own is not None and entry.sealed and entry.sealed.store_type == 'pkcs12':
+            # The codec reads PKCS12 keys with the store password only; a key written by another
+            # tool with a password of its own can still be opened here, read-only.
+            try:
+                return p12.decrypt_epki(entry.sealed.blob, own)
+            except p12.Pkcs12PasswordError:
+                fail(self.module, located(self.path, model.WrongKeyPasswordError(
+                    'key password for alias "%s" was incorrect' % entry.alias)))
+            except (p12.Pkcs12Error, der.DerError) as exc:
+                fail(self.module, located(self.path, model.CorruptStoreError(
+                    'the key of alias "%s" cannot be read: %s' % (entry.alias, exc))))
+        fail(self.module, located(self.path, model.WrongKeyPasswordError(
+            'the private key of alias "%s" is protected by a password other than the keystore password; give it '
+            'in key_passwords (key_passwords: {"%s": ...})' % (entry.alias, entry.alias))))
+
+
+class PublicFile(object):
+    """A file of public data a module writes (a CSR, an exported certificate): read, atomic write, attributes.
+
+    Goes through the same writer as the keystores (temp file beside it, fsync, rename) so a crash never
+    leaves half a file; a file this task creates gets mode 0644 unless mode is set.
+    """
+
+    def __init__(self, module, path, option='dest'):
+        self.module = module
+        self.path = path
+        self.option = option
+        self.data = None
+
+    def read(self):
+        """Bytes of the file, None when it does not exist; fails when it is a directory or has no directory."""
+        directory = os.path.dirname(os.path.abspath(self.path))
+        if not os.path.isdir(directory):
+            fail(self.module, model.StoreFileError('directory %s of %s does not exist' % (directory, self.option)))
+        if os.path.isdir(self.path):
+            fail(self.module, model.StoreFileError('%s %s is a directory' % (self.option, self.path)))
+        try:
+            self.data = files.read_file(self.path)
+        except model.KeystoreError as exc:
+            fail(self.module, exc)
+        return self.data
+
+    def write(self, data, result):
+        """Write data (not in check mode), with backup when asked; sets result['changed']."""
+        module = self.module
+        if not module.check_mode:
+            if self.data is not None and module.params.get('backup'):
+                result['backup_file'] = module.backup_local(self.path)
+            try:
+                files.write_atomic(self.path, data, move=module.atomic_move)
+            except model.KeystoreError as exc:
+                fail(module, exc)
+        result['changed'] = True
+
+    def apply_attributes(self, result, created):
+        file_args = self.module.load_file_common_arguments(self.module.params, path=self.path)
+        if file_args.get('mode') is None and created:
+            file_args['mode'] = '0644'
+        if self.module.check_mode and not os.path.exists(self.path):
+            return
+        result['changed'] = self.module.set_fs_attributes_if_different(file_args, result.get('changed', False))
 
 
 class StoreSession(object):
@@ -85,10 +201,10 @@ class StoreSession(object):
     def __enter__(self):
         check_libraries(self.module)
         try:
-            self._lock = engine.locked(self.path)
+            self._lock = files.locked(self.path)
             self._lock.__enter__()
-            self.data = engine.read_file(self.path)
-        except engine.KeystoreError as exc:
+            self.data = files.read_file(self.path)
+        except model.KeystoreError as exc:
             self._release()
             fail(self.module, exc)
         return self
@@ -107,26 +223,23 @@ class StoreSession(object):
         return self.data is not None
 
     def detected_type(self):
-        return engine.detect_type(self.data) if self.data else None
+        return codec.detect_type(self.data) if self.data else None
 
     def load(self, password=None):
         """Parse the file (None when missing); engine errors end the task with a clear message."""
         if self.data is None:
             return None
         try:
-            self.store = engine.load_bytes(self.data, password or self.password, self.key_passwords)
-        except engine.KeystoreError as exc:
-            fail(self.module, self._located(exc))
+            self.store = codec.load_bytes(self.data, password or self.password, self.key_passwords)
+        except model.KeystoreError as exc:
+            fail(self.module, located(self.path, exc))
         return self.store
-
-    def _located(self, exc):
-        return type(exc)('%s: %s' % (self.path, exc))
 
     def serialize(self, store, password=None, store_type=None, encryption=None):
         try:
-            return engine.dump_bytes(store, password or self.password, store_type, encryption)
-        except engine.KeystoreError as exc:
-            fail(self.module, self._located(exc))
+            return codec.dump_bytes(store, password or self.password, store_type, encryption)
+        except model.KeystoreError as exc:
+            fail(self.module, located(self.path, exc))
 
     def write(self, data, result):
         """Write data (unless check mode), with backup and file attributes; update result."""
@@ -137,8 +250,8 @@ class StoreSession(object):
             try:
                 # A new store keeps the 0600 mode of its temp file (atomic_move would apply the umask);
                 # an existing one keeps its owner, mode and SELinux context through atomic_move.
-                engine.write_atomic(self.path, data, move=module.atomic_move if self.exists else os.rename)
-            except engine.KeystoreError as exc:
+                files.write_atomic(self.path, data, move=module.atomic_move if self.exists else os.rename)
+            except model.KeystoreError as exc:
                 fail(module, exc)
             self.data = data
         result['changed'] = True
@@ -166,7 +279,7 @@ def load_or_create(module, session):
     params = module.params
     store = session.load()
     if store is None:
-        return engine.Keystore(params.get('store_type') or 'pkcs12', params.get('pkcs12_encryption') or 'modern'), True
+        return model.Keystore(params.get('store_type') or 'pkcs12', params.get('pkcs12_encryption') or 'modern'), True
     if params.get('store_type') and params['store_type'] != store.store_type:
         fail(module, '%s is a %s store, not %s; convert it first with javasec.keystore.keystore (store_type: %s)'
              % (session.path, store.store_type.upper(), params['store_type'].upper(), params['store_type']))
@@ -179,7 +292,7 @@ def load_or_create(module, session):
 def save_if_changed(module, session, before, store, changed, created, result):
     """Write the store when something changed (or an option such as pkcs12_encryption asks for it).
 
-    before is engine.summary() of the store taken before it was changed ({} for a new store).
+    before is certs.summary() of the store taken before it was changed ({} for a new store).
     """
     encryption = module.params.get('pkcs12_encryption') or store.encryption
     if store.store_type == 'pkcs12' and not created and encryption != store.encryption:
@@ -188,6 +301,6 @@ def save_if_changed(module, session, before, store, changed, created, result):
         session.write(session.serialize(store, encryption=encryption), result)
         store.encryption = encryption
         if module._diff:
-            result['diff'] = {'before': before, 'after': engine.summary(store)}
+            result['diff'] = {'before': before, 'after': certs.summary(store)}
     session.apply_file_attributes(result, created=created)
     return result

@@ -23,7 +23,7 @@ __metaclass__ = type
 import socket
 import ssl
 
-from ansible_collections.javasec.keystore.plugins.module_utils import _keystore as engine
+from ansible_collections.javasec.keystore.plugins.module_utils import _model as model
 
 METHOD_API = 'get_unverified_chain'
 METHOD_TLS12 = 'tls12_records'
@@ -34,7 +34,7 @@ _RECORD_HANDSHAKE = 22
 _HANDSHAKE_CERTIFICATE = 11
 
 
-class TlsFetchError(engine.KeystoreError):
+class TlsFetchError(model.KeystoreError):
     """The server could not be reached or did not complete a TLS handshake."""
 
 

@@ -166,9 +166,9 @@ dest:
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.javasec.keystore.plugins.module_utils import _certs as certs
-from ansible_collections.javasec.keystore.plugins.module_utils import _csr as csrlib
-from ansible_collections.javasec.keystore.plugins.module_utils import _keystore as engine
-from ansible_collections.javasec.keystore.plugins.module_utils._module import fail, store_argument_spec
+from ansible_collections.javasec.keystore.plugins.module_utils import _model as model
+from ansible_collections.javasec.keystore.plugins.module_utils._module import (
+    PublicFile, ReadSession, fail, located, store_argument_spec)
 
 
 def file_facts(data):
@@ -177,10 +177,10 @@ def file_facts(data):
         return {'state': 'absent'}
     try:
         ders = certs.load_certificates(data, 'dest')
-    except (engine.KeystoreError, ValueError):
+    except (model.KeystoreError, ValueError):
         return {'state': 'not certificates'}
-    return {'sha256': [engine.fingerprint(d) for d in ders],
-            'subjects': [engine.load_cert(d).subject.rfc4514_string() for d in ders]}
+    return {'sha256': [certs.fingerprint(d) for d in ders],
+            'subjects': [certs.load_cert(d).subject.rfc4514_string() for d in ders]}
 
 
 def main():
@@ -199,11 +199,12 @@ def main():
         module.fail_json(msg='format=der holds a single certificate and cannot be used with chain=true; '
                              'use format=pem for the chain')
 
-    store = csrlib.open_store(module)
-    entry = csrlib.get_entry(module, store, params['alias'], (engine.PrivateKeyEntry, engine.TrustedCertEntry))
-    ders = [entry.cert] if isinstance(entry, engine.TrustedCertEntry) else list(entry.chain)
+    session = ReadSession(module)
+    store = session.load()
+    entry = session.entry(store, params['alias'], (model.PrivateKeyEntry, model.TrustedCertEntry))
+    ders = [entry.cert] if isinstance(entry, model.TrustedCertEntry) else list(entry.chain)
     if not ders:
-        fail(module, engine.KeystoreError('%s: the key entry "%s" has no certificate' % (params['path'], entry.alias)))
+        fail(module, located(session.path, model.KeystoreError('the key entry "%s" has no certificate' % entry.alias)))
     if not params['chain']:
         ders = ders[:1]
     pems = [certs.pem(d) for d in ders]
@@ -212,18 +213,19 @@ def main():
         'changed': False,
         'alias': entry.alias,
         'entry_type': entry.kind,
-        'sha256': [engine.fingerprint(d) for d in ders],
-        'subjects': [engine.load_cert(d).subject.rfc4514_string() for d in ders],
+        'sha256': [certs.fingerprint(d) for d in ders],
+        'subjects': [certs.load_cert(d).subject.rfc4514_string() for d in ders],
     }
     if dest is not None:
         result['dest'] = dest
         data = ders[0] if params['format'] == 'der' else ''.join(pems).encode('ascii')
-        existing = csrlib.read_dest(module, dest)
+        target = PublicFile(module, dest)
+        existing = target.read()
         if existing != data:
-            csrlib.write_dest(module, dest, data, result)
+            target.write(data, result)
             if module._diff:
                 result['diff'] = {'before': file_facts(existing), 'after': file_facts(data)}
-        csrlib.apply_dest_attributes(module, dest, result, created=existing is None)
+        target.apply_attributes(result, created=existing is None)
     if params['return_content']:
         result['certificates'] = pems
         result['content'] = ''.join(pems)

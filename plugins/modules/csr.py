@@ -201,29 +201,31 @@ from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.javasec.keystore.plugins.module_utils import _certs as certs
 from ansible_collections.javasec.keystore.plugins.module_utils import _csr as csrlib
-from ansible_collections.javasec.keystore.plugins.module_utils import _keystore as engine
-from ansible_collections.javasec.keystore.plugins.module_utils._module import fail, store_argument_spec
+from ansible_collections.javasec.keystore.plugins.module_utils import _issue as issue
+from ansible_collections.javasec.keystore.plugins.module_utils import _model as model
+from ansible_collections.javasec.keystore.plugins.module_utils._module import (
+    PublicFile, ReadSession, fail, store_argument_spec)
 
 
 def requested(module, entry, key):
     """(name, extensions, signature algorithm name, hash) the task asks for; defaults from the leaf certificate."""
     params = module.params
-    leaf = engine.load_cert(entry.chain[0]) if entry.chain else None
+    leaf = certs.load_cert(entry.chain[0]) if entry.chain else None
     subject = params['subject']
     if subject is None and leaf is None:
-        fail(module, engine.KeystoreError('alias "%s" has no certificate to take the subject from; set subject'
+        fail(module, model.KeystoreError('alias "%s" has no certificate to take the subject from; set subject'
                                           % entry.alias))
     if subject is not None and not isinstance(subject, (str, dict)):
         module.fail_json(msg='subject must be a distinguished name string or a dict, not %s' % type(subject).__name__)
     try:
-        name = leaf.subject if subject is None else csrlib.subject_name(subject)
+        name = leaf.subject if subject is None else issue.parse_subject(subject)
         if params['subject_alt_names'] is None:
-            sans = csrlib.certificate_sans(leaf) if leaf is not None else []
+            sans = certs.certificate_sans(leaf) if leaf is not None else []
         else:
-            sans = certs.parse_sans(params['subject_alt_names'])
+            sans = issue.parse_sans(params['subject_alt_names'])
         extensions = csrlib.requested_extensions(sans, params['key_usage'], params['extended_key_usage'])
-        algorithm, hash_algorithm = csrlib.signature_hash(key, params['signature_algorithm'])
-    except (engine.KeystoreError, ValueError) as exc:
+        algorithm, hash_algorithm = issue.signature_for(key, params['signature_algorithm'])
+    except (model.KeystoreError, ValueError) as exc:
         fail(module, exc)
     return name, extensions, algorithm, hash_algorithm
 
@@ -244,14 +246,15 @@ def main():
     params = module.params
     dest = params['dest']
 
-    store = csrlib.open_store(module)
-    entry = csrlib.get_entry(module, store, params['alias'], (engine.PrivateKeyEntry,))
+    session = ReadSession(module)
+    store = session.load()
+    entry = session.entry(store, params['alias'], (model.PrivateKeyEntry,))
     try:
-        key = certs.load_key(csrlib.unsealed_key(module, entry), 'the private key of alias "%s"' % entry.alias)
-    except certs.CertificateInputError as exc:
+        key = certs.load_key(session.private_key(entry), 'the private key of alias "%s"' % entry.alias)
+    except model.CertificateInputError as exc:
         fail(module, exc)
     except ValueError as exc:
-        fail(module, engine.CorruptStoreError('the private key of alias "%s" cannot be loaded: %s'
+        fail(module, model.CorruptStoreError('the private key of alias "%s" cannot be loaded: %s'
                                               % (entry.alias, exc)))
     public_key_der = certs.public_der(key.public_key())
     name, extensions, algorithm, hash_algorithm = requested(module, entry, key)
@@ -260,18 +263,19 @@ def main():
     existing = None
     if dest is not None:
         result['dest'] = dest
-        existing_data = csrlib.read_dest(module, dest)
+        target = PublicFile(module, dest)
+        existing_data = target.read()
         existing = csrlib.load_csr(existing_data)
         if not csrlib.csr_matches(existing, public_key_der, name, extensions, algorithm):
             request = csrlib.build_csr(key, name, extensions, hash_algorithm)
-            csrlib.write_dest(module, dest, csrlib.csr_pem(request).encode('ascii'), result)
+            target.write(csrlib.csr_pem(request).encode('ascii'), result)
             if module._diff:
                 before = csrlib.csr_facts(existing) if existing is not None else (
                     {'state': 'absent'} if existing_data is None else {'state': 'not a certificate request'})
                 result['diff'] = {'before': before, 'after': csrlib.csr_facts(request)}
         else:
             request = existing
-        csrlib.apply_dest_attributes(module, dest, result, created=existing_data is None)
+        target.apply_attributes(result, created=existing_data is None)
     else:
         request = csrlib.build_csr(key, name, extensions, hash_algorithm)
 

@@ -262,7 +262,9 @@ import datetime
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.javasec.keystore.plugins.module_utils import _certs as certs
-from ansible_collections.javasec.keystore.plugins.module_utils import _keystore as engine
+from ansible_collections.javasec.keystore.plugins.module_utils import _codec as codec
+from ansible_collections.javasec.keystore.plugins.module_utils import _issue as issue
+from ansible_collections.javasec.keystore.plugins.module_utils import _model as model
 from ansible_collections.javasec.keystore.plugins.module_utils._module import (
     StoreSession, entry_argument_spec, fail, load_or_create, read_target_file, save_if_changed)
 
@@ -270,7 +272,7 @@ IMPORT_OPTIONS = ('private_key', 'private_key_path', 'src_path')
 
 
 def trusted_pool(store):
-    return [e.cert for e in store.entries.values() if isinstance(e, engine.TrustedCertEntry)]
+    return [e.cert for e in store.entries.values() if isinstance(e, model.TrustedCertEntry)]
 
 
 def material_to_import(module, store):
@@ -282,16 +284,16 @@ def material_to_import(module, store):
             fail(module, 'src_password is required with src_path')
         data = read_target_file(module, params['src_path'], 'src_path')
         try:
-            source = engine.load_bytes(data, params['src_password'])
-        except engine.KeystoreError as exc:
+            source = codec.load_bytes(data, params['src_password'])
+        except model.KeystoreError as exc:
             fail(module, '%s: %s' % (params['src_path'], exc))
-        keys = [e for e in source.entries.values() if isinstance(e, engine.PrivateKeyEntry)]
+        keys = [e for e in source.entries.values() if isinstance(e, model.PrivateKeyEntry)]
         if params['src_alias']:
             keys = [e for e in keys if e.alias.lower() == params['src_alias'].lower()]
         if len(keys) != 1:
             fail(module, '%s holds %s; set src_alias to one of: %s' % (
                 params['src_path'], 'no such private key entry' if not keys else '%d private key entries' % len(keys),
-                ', '.join(e.alias for e in source.entries.values() if isinstance(e, engine.PrivateKeyEntry))))
+                ', '.join(e.alias for e in source.entries.values() if isinstance(e, model.PrivateKeyEntry))))
         if keys[0].key_der is None:
             fail(module, 'the key of "%s" in %s cannot be decrypted with src_password'
                  % (keys[0].alias, params['src_path']))
@@ -337,10 +339,10 @@ def generated(module, key=None, existing_key_der=None):
     if params['subject'] is None:
         fail(module, 'subject is required to generate a key entry')
     if key is None:
-        key = certs.generate_key(params['key_type'], params['key_size'], params['curve'])
-    name = certs.parse_subject(params['subject'])
-    cert = certs.build_certificate(
-        name, key.public_key(), name, key, params['validity_days'], certs.parse_sans(params['subject_alt_names']),
+        key = issue.generate_key(params['key_type'], params['key_size'], params['curve'])
+    name = issue.parse_subject(params['subject'])
+    cert = issue.build_certificate(
+        name, key.public_key(), name, key, params['validity_days'], issue.parse_sans(params['subject_alt_names']),
         params['key_usage'], params['extended_key_usage'], params['is_ca'], params['signature_algorithm'],
         issuer_public_key=key.public_key() if params['is_ca'] else None)
     return existing_key_der or certs.private_key_der(key), [cert]
@@ -349,13 +351,13 @@ def generated(module, key=None, existing_key_der=None):
 def self_renewed(module, key, old_der):
     """What keytool -selfcert does: a new self-signed certificate on key with the subject and extensions of old_der."""
     params = module.params
-    return certs.renew_self_signed(old_der, key, params['validity_days'], params['signature_algorithm'])
+    return issue.renew_self_signed(old_der, key, params['validity_days'], params['signature_algorithm'])
 
 
 def key_matches_options(module, entry):
     """Whether the entry's key has the requested type and size (judged from the leaf's public key)."""
     params = module.params
-    algorithm, size = engine.public_key_info(certs.cert_public_key(engine.load_cert(entry.chain[0])))
+    algorithm, size = certs.public_key_info(certs.cert_public_key(certs.load_cert(entry.chain[0])))
     if params['key_type'] == 'rsa':
         return algorithm == 'RSA' and size == params['key_size']
     if params['key_type'] == 'ec':
@@ -366,24 +368,24 @@ def key_matches_options(module, entry):
 def cert_matches_options(module, cert_der):
     """Whether a self-signed leaf carries the requested subject, SANs, usages and CA flag."""
     params = module.params
-    cert = engine.load_cert(cert_der)
-    info = engine.cert_info(cert_der)
-    if cert.subject != certs.parse_subject(params['subject']):
+    cert = certs.load_cert(cert_der)
+    info = certs.cert_info(cert_der)
+    if cert.subject != issue.parse_subject(params['subject']):
         return False
-    wanted_sans = sorted(certs.parse_sans(params['subject_alt_names']), key=repr)
+    wanted_sans = sorted(issue.parse_sans(params['subject_alt_names']), key=repr)
     if sorted(certs.extension(cert, 'SubjectAlternativeName') or [], key=repr) != wanted_sans:
         return False
     if info['is_ca'] != params['is_ca']:
         return False
     ku = certs.extension(cert, 'KeyUsage')
     if params['key_usage']:
-        if ku != certs.key_usage_extension(params['key_usage']):
+        if ku != issue.key_usage_extension(params['key_usage']):
             return False
     elif ku is not None:
         return False
     eku = certs.extension(cert, 'ExtendedKeyUsage')
     if params['extended_key_usage']:
-        if eku is None or list(eku) != list(certs.eku_extension(params['extended_key_usage'])):
+        if eku is None or list(eku) != list(issue.eku_extension(params['extended_key_usage'])):
             return False
     elif eku is not None:
         return False
@@ -391,7 +393,7 @@ def cert_matches_options(module, cert_der):
 
 
 def days_left(cert_der):
-    not_after = engine.cert_not_after(engine.load_cert(cert_der))
+    not_after = certs.cert_not_after(certs.load_cert(cert_der))
     return (not_after - datetime.datetime.now(datetime.timezone.utc)).total_seconds() / 86400.0
 
 
@@ -405,7 +407,7 @@ def plan_generate(module, entry):
         key_der, chain = generated(module)
         return 'rekeyed', key_der, chain
     leaf = entry.chain[0]
-    self_signed = len(entry.chain) == 1 and engine.cert_info(leaf)['self_signed']
+    self_signed = len(entry.chain) == 1 and certs.cert_info(leaf)['self_signed']
     if not key_matches_options(module, entry):
         if not self_signed:
             module.warn('the key of "%s" is not the requested type or size, but its certificate is CA-signed; it is '
@@ -418,7 +420,7 @@ def plan_generate(module, entry):
         return None, None, None
     if expiring and params['rekey']:
         if params['subject'] is None:
-            key = certs.generate_key(params['key_type'], params['key_size'], params['curve'])
+            key = issue.generate_key(params['key_type'], params['key_size'], params['curve'])
             return 'rekeyed', certs.private_key_der(key), [self_renewed(module, key, leaf)]
         key_der, chain = generated(module)
         return 'rekeyed', key_der, chain
@@ -437,7 +439,7 @@ def plan_import(module, store, entry):
     if entry is None:
         return 'created', key_der, chain
     same_key = bool(entry.chain) and certs.public_der(certs.load_key(key_der).public_key()) == \
-        certs.public_der(certs.cert_public_key(engine.load_cert(entry.chain[0])))
+        certs.public_der(certs.cert_public_key(certs.load_cert(entry.chain[0])))
     if same_key and entry.chain == chain:
         return None, None, None
     return ('chain_updated' if same_key else 'rekeyed'), key_der, chain
@@ -491,11 +493,11 @@ def main():
     result = {'changed': False, 'alias': alias, 'change_reason': None}
     with StoreSession(module) as session:
         store, created = load_or_create(module, session)
-        before = engine.summary(store) if not created else {}
+        before = certs.summary(store) if not created else {}
         result['store_type'] = store.store_type
         entry = store.get(alias)
-        if entry is not None and not isinstance(entry, engine.PrivateKeyEntry):
-            fail(module, engine.AliasClashError('alias "%s" is a %s entry, not a private key entry'
+        if entry is not None and not isinstance(entry, model.PrivateKeyEntry):
+            fail(module, model.AliasClashError('alias "%s" is a %s entry, not a private key entry'
                                                 % (alias, entry.kind.replace('_', ' '))))
         if params['state'] == 'absent':
             if entry is not None:
@@ -506,7 +508,7 @@ def main():
 
         key_password = params['key_password']
         if key_password is not None and key_password != params['password'] and store.store_type == 'pkcs12':
-            fail(module, engine.KeystoreError(
+            fail(module, model.KeystoreError(
                 'PKCS12 keystores cannot protect the key of alias "%s" with a password other than the store password '
                 '(Java does not support it); use the store password, or a JKS store' % alias))
         try:
@@ -514,10 +516,10 @@ def main():
                 reason, key_der, chain = plan_import(module, store, entry)
             else:
                 reason, key_der, chain = plan_generate(module, entry)
-        except engine.KeystoreError as exc:
+        except model.KeystoreError as exc:
             fail(module, exc)
         if reason is not None:
-            new = engine.PrivateKeyEntry(alias, chain, key_der=key_der, timestamp=engine.now_ms(),
+            new = model.PrivateKeyEntry(alias, chain, key_der=key_der, timestamp=codec.now_ms(),
                                          key_password=key_password if key_password != params['password'] else None)
             store.add(new, replace=True)
             entry = new
@@ -525,7 +527,7 @@ def main():
         save_if_changed(module, session, before, store, reason is not None, created, result)
         leaf_days = days_left(entry.chain[0])
         result.update(
-            sha256=engine.fingerprint(entry.chain[0]),
+            sha256=certs.fingerprint(entry.chain[0]),
             chain=certs.chain_summary(entry.chain),
             days_remaining=int(leaf_days // 1),
             needs_renewal=bool(params['renew_before_days'] is not None and leaf_days < params['renew_before_days']),

@@ -149,7 +149,9 @@ import os
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.javasec.keystore.plugins.module_utils import _keystore as engine
+from ansible_collections.javasec.keystore.plugins.module_utils import _certs as certs
+from ansible_collections.javasec.keystore.plugins.module_utils import _codec as codec
+from ansible_collections.javasec.keystore.plugins.module_utils import _model as model
 from ansible_collections.javasec.keystore.plugins.module_utils._module import (
     StoreSession, fail, write_argument_spec)
 
@@ -174,16 +176,16 @@ def open_store(module, session):
     """Load the existing store; returns (store, password that opened it, replaced)."""
     params = module.params
     try:
-        return engine.load_bytes(session.data, params['password'], params['key_passwords']), params['password'], False
-    except engine.WrongPasswordError as exc:
+        return codec.load_bytes(session.data, params['password'], params['key_passwords']), params['password'], False
+    except model.WrongPasswordError as exc:
         first_error = exc
         if params['new_password'] is not None:
             try:
-                store = engine.load_bytes(session.data, params['new_password'], params['key_passwords'])
+                store = codec.load_bytes(session.data, params['new_password'], params['key_passwords'])
                 return store, params['new_password'], False
-            except engine.KeystoreError:
+            except model.KeystoreError:
                 pass
-    except engine.KeystoreError as exc:
+    except model.KeystoreError as exc:
         first_error = exc
     if not params['force']:
         fail(module, '%s: %s (set force=true to replace it with an empty store)' % (session.path, first_error),
@@ -213,10 +215,10 @@ def main():
         if session.exists:
             before, opened_with, result['replaced'] = open_store(module, session)
 
-        before_summary = engine.summary(before)
+        before_summary = certs.summary(before)
         store = before
         if store is None:
-            store = engine.Keystore(params['store_type'] or 'pkcs12', params['pkcs12_encryption'] or 'modern')
+            store = model.Keystore(params['store_type'] or 'pkcs12', params['pkcs12_encryption'] or 'modern')
         target_type = params['store_type'] or store.store_type
         target_encryption = params['pkcs12_encryption'] or store.encryption
         target_password = params['new_password'] if params['new_password'] is not None else params['password']
@@ -228,7 +230,7 @@ def main():
                 needs_write = True
                 if target_type == 'pkcs12':
                     for entry in store.entries.values():
-                        if isinstance(entry, engine.PrivateKeyEntry) and entry.key_der is not None \
+                        if isinstance(entry, model.PrivateKeyEntry) and entry.key_der is not None \
                                 and entry.key_password is not None:
                             entry.key_password = None
                             module.warn('the key of alias "%s" had its own password; PKCS12 protects it with the '
@@ -239,11 +241,11 @@ def main():
                 needs_write = True
                 result['password_changed'] = True
                 try:
-                    engine.change_password(store, target_password)
-                except engine.KeystoreError as exc:
+                    codec.change_password(store, target_password)
+                except model.KeystoreError as exc:
                     fail(module, exc)
         if store.store_type == 'jceks' and needs_write and target_type == 'jceks':
-            fail(module, engine.UnsupportedStoreError('writing JCEKS keystores is not supported; set store_type to '
+            fail(module, model.UnsupportedStoreError('writing JCEKS keystores is not supported; set store_type to '
                                                       'pkcs12 or jks to convert the store'))
 
         if needs_write:
@@ -254,7 +256,7 @@ def main():
         session.apply_file_attributes(result, created=before is None)
 
         if module._diff and needs_write:
-            result['diff'] = {'before': before_summary, 'after': engine.summary(store)}
+            result['diff'] = {'before': before_summary, 'after': certs.summary(store)}
         result.update(
             store_type=store.store_type,
             entries=len(store.entries),

@@ -146,7 +146,10 @@ expiring:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.javasec.keystore.plugins.module_utils import _keystore as engine
+from ansible_collections.javasec.keystore.plugins.module_utils import _certs as certs
+from ansible_collections.javasec.keystore.plugins.module_utils import _codec as codec
+from ansible_collections.javasec.keystore.plugins.module_utils import _files as files
+from ansible_collections.javasec.keystore.plugins.module_utils import _model as model
 from ansible_collections.javasec.keystore.plugins.module_utils._module import check_libraries, fail, store_argument_spec
 
 
@@ -163,15 +166,15 @@ def main():
     params = module.params
     result = {'changed': False, 'exists': False, 'entries': []}
     try:
-        data = engine.read_file(params['path'])
+        data = files.read_file(params['path'])
         if data is not None:
-            store = engine.load_bytes(data, params['password'], params['key_passwords'])
+            store = codec.load_bytes(data, params['password'], params['key_passwords'])
             result['exists'] = True
             result['store_type'] = store.store_type
             if store.store_type == 'pkcs12':
                 result['pkcs12_encryption'] = store.encryption
-            result['entries'] = [engine.entry_info(e) for e in store.entries.values()]
-    except engine.KeystoreError as exc:
+            result['entries'] = [certs.entry_info(e) for e in store.entries.values()]
+    except model.KeystoreError as exc:
         fail(module, '%s: %s' % (params['path'], exc), error_type=type(exc).__name__)
     if params['expiring_within_days'] is not None:
         result['expiring'] = [e['alias'] for e in result['entries'] if _expiring(e, params['expiring_within_days'])]

@@ -82,7 +82,7 @@ attributes:
     support: full
   diff_mode:
     description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
-    support: none
+    support: full
   safe_file_operations:
     description: Uses strict file operations to ensure proper permissions and avoid data corruption.
     support: full
@@ -135,16 +135,16 @@ not_after:
 '''
 
 import datetime
-import os
-import tempfile
 
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.javasec.keystore.plugins.module_utils import _certs as certs
+from ansible_collections.javasec.keystore.plugins.module_utils import _csr as csrlib
+from ansible_collections.javasec.keystore.plugins.module_utils import _issue as issue
+from ansible_collections.javasec.keystore.plugins.module_utils import _model as model
 from ansible_collections.javasec.keystore.plugins.module_utils import _crypto_support as support
-from ansible_collections.javasec.keystore.plugins.module_utils import _csr as csr_utils
-from ansible_collections.javasec.keystore.plugins.module_utils import _keystore as engine
-from ansible_collections.javasec.keystore.plugins.module_utils._module import check_libraries, fail, read_target_file
+from ansible_collections.javasec.keystore.plugins.module_utils._module import (
+    PublicFile, ReadSession, fail, located, read_target_file)
 
 try:
     from cryptography import x509
@@ -153,11 +153,17 @@ except ImportError:
     pass  # reported by check_libraries
 
 
-def load_csr(data):
-    csr = csr_utils.load_csr(certs.to_bytes(data))
-    if csr is None:
-        raise certs.CertificateInputError('the CSR cannot be parsed (neither PEM nor DER PKCS#10)')
-    return csr
+def file_facts(data):
+    """Public facts of a certificate for the diff (data: PEM or DER bytes, or None)."""
+    if data is None:
+        return {'state': 'absent'}
+    try:
+        der = certs.load_certificates(data, 'dest')[0]
+    except model.KeystoreError:
+        return {'state': 'not a certificate'}
+    cert = certs.load_cert(der)
+    return {'sha256': certs.fingerprint(der), 'subject': cert.subject.rfc4514_string(),
+            'not_after': certs.iso_date(certs.cert_not_after(cert))}
 
 
 def wanted_extensions(params, csr):
@@ -166,7 +172,7 @@ def wanted_extensions(params, csr):
         requested = certs.extension(csr, 'SubjectAlternativeName')
         san_objects = list(requested) if requested is not None else []
     else:
-        san_objects = certs.parse_sans(sans)
+        san_objects = issue.parse_sans(sans)
     if params['key_usage'] is not None:
         key_usage = params['key_usage']
     elif params['is_ca']:
@@ -180,37 +186,29 @@ def wanted_extensions(params, csr):
     return san_objects, key_usage, eku
 
 
-def current_is_good(dest, ca_cert, csr, subject, sans, key_usage, eku, params):
+def current_is_good(current, ca_cert, csr, subject, sans, key_usage, eku, params):
+    """Whether the certificate already in dest (PEM bytes or None) is what this task would issue, and not due."""
     try:
-        with open(dest, 'rb') as handle:
-            cert = x509.load_pem_x509_certificate(handle.read())
-    except (IOError, OSError, ValueError):
-        return False
-    if cert.subject != subject or not support.is_issued_by(cert, ca_cert):
+        cert = x509.load_pem_x509_certificate(current) if current is not None else None
+    except ValueError:
+        cert = None
+    if cert is None or cert.subject != subject or not support.is_issued_by(cert, ca_cert):
         return False
     if certs.public_der(certs.cert_public_key(cert)) != certs.public_der(certs.cert_public_key(csr, 'the CSR')):
         return False
     current_sans = certs.extension(cert, 'SubjectAlternativeName')
     if sorted(list(current_sans or []), key=repr) != sorted(sans, key=repr):
         return False
-    if certs.extension(cert, 'KeyUsage') != (certs.key_usage_extension(key_usage) if key_usage else None):
+    if certs.extension(cert, 'KeyUsage') != (issue.key_usage_extension(key_usage) if key_usage else None):
         return False
     current_eku = certs.extension(cert, 'ExtendedKeyUsage')
-    if list(current_eku or []) != (list(certs.eku_extension(eku)) if eku else []):
+    if list(current_eku or []) != (list(issue.eku_extension(eku)) if eku else []):
         return False
     basic = certs.extension(cert, 'BasicConstraints')
     if bool(basic and basic.ca) != params['is_ca']:
         return False
-    remaining = engine.cert_not_after(cert) - datetime.datetime.now(datetime.timezone.utc)
+    remaining = certs.cert_not_after(cert) - datetime.datetime.now(datetime.timezone.utc)
     return remaining.total_seconds() > params['renew_before_days'] * 86400
-
-
-def write_pem(module, dest, text):
-    directory = os.path.dirname(os.path.abspath(dest))
-    fd, tmp = tempfile.mkstemp(prefix='.sign_csr.', dir=directory)
-    with os.fdopen(fd, 'w') as handle:
-        handle.write(text)
-    module.atomic_move(tmp, dest)
 
 
 def main():
@@ -237,53 +235,53 @@ def main():
         required_one_of=[('csr', 'csr_path')],
         mutually_exclusive=[('csr', 'csr_path')],
     )
-    check_libraries(module)
     params = module.params
     result = {'changed': False}
+    session = ReadSession(module, path=params['ca_path'], password=params['ca_password'], key_passwords={})
+    entry = session.entry(session.load(), params['ca_alias'], (model.PrivateKeyEntry,))
+    dest = params['dest']
+    target = PublicFile(module, dest) if dest else None
     try:
-        data = engine.read_file(params['ca_path'])
-        if data is None:
-            fail(module, 'the CA keystore %s does not exist' % params['ca_path'])
-        ca_store = engine.load_bytes(data, params['ca_password'])
-        entry = ca_store.get(params['ca_alias'])
-        if not isinstance(entry, engine.PrivateKeyEntry) or entry.key_der is None:
-            fail(module, 'alias "%s" of %s is not a private key entry the password opens'
-                 % (params['ca_alias'], params['ca_path']))
-        ca_cert = engine.load_cert(entry.chain[0])
+        if entry.key_der is None or not entry.chain:
+            raise located(session.path, model.KeystoreError(
+                'alias "%s" is not a private key entry with a certificate that the password opens' % entry.alias))
+        ca_cert = certs.load_cert(entry.chain[0])
         ca_key = certs.load_key(entry.key_der)
         csr_data = params['csr']
         if csr_data is None:
             csr_data = read_target_file(module, params['csr_path'], 'csr_path')
-        csr = load_csr(csr_data)
+        csr = csrlib.load_csr(certs.to_bytes(csr_data))
+        if csr is None:
+            raise model.CertificateInputError('the CSR cannot be parsed (neither PEM nor DER PKCS#10)')
         if not csr.is_signature_valid:
-            fail(module, 'the CSR signature is not valid')
-        subject = certs.parse_subject(params['subject']) if params['subject'] is not None else csr.subject
+            raise model.CertificateInputError('the CSR signature is not valid')
+        subject = issue.parse_subject(params['subject']) if params['subject'] is not None else csr.subject
         sans, key_usage, eku = wanted_extensions(params, csr)
-        dest = params['dest']
-        if dest and current_is_good(dest, ca_cert, csr, subject, sans, key_usage, eku, params):
-            with open(dest, 'rb') as handle:
-                cert_der = x509.load_pem_x509_certificate(handle.read()).public_bytes(serialization.Encoding.DER)
+        current = target.read() if target else None
+        if target and current_is_good(current, ca_cert, csr, subject, sans, key_usage, eku, params):
+            cert_der = x509.load_pem_x509_certificate(current).public_bytes(serialization.Encoding.DER)
         else:
-            cert_der = certs.build_certificate(
+            cert_der = issue.build_certificate(
                 subject, certs.cert_public_key(csr, 'the CSR'), ca_cert.subject, ca_key, params['validity_days'], sans,
                 key_usage, eku, params['is_ca'], params['signature_algorithm'],
                 issuer_public_key=certs.cert_public_key(ca_cert),
                 path_length=params['path_length'])
             result['changed'] = True
-            if dest and not module.check_mode:
-                write_pem(module, dest, certs.pem(cert_der))
-    except engine.KeystoreError as exc:
+            if target:
+                target.write(certs.pem(cert_der).encode('ascii'), result)
+                if module._diff:
+                    result['diff'] = {'before': file_facts(current), 'after': file_facts(cert_der)}
+    except model.KeystoreError as exc:
         fail(module, exc)
-    if dest and os.path.exists(dest):
-        file_args = module.load_file_common_arguments(params)
-        result['changed'] = module.set_fs_attributes_if_different(file_args, result['changed'])
+    if target:
+        target.apply_attributes(result, created=current is None)
     full_chain = [cert_der] + list(entry.chain)
     result.update(
         certificate=certs.pem(cert_der),
         chain=''.join(certs.pem(c) for c in full_chain),
         ca_certificate=certs.pem(entry.chain[-1]),
-        sha256=engine.fingerprint(cert_der),
-        not_after=engine.iso_date(engine.cert_not_after(engine.load_cert(cert_der))),
+        sha256=certs.fingerprint(cert_der),
+        not_after=certs.iso_date(certs.cert_not_after(certs.load_cert(cert_der))),
     )
     module.exit_json(**result)
 

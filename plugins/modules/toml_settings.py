@@ -298,7 +298,8 @@ def read(module, path):
 
 def write(module, path):
     # Imported here: the engine imports cryptography, which a read (every run of the task) does not need.
-    from ansible_collections.javasec.keystore.plugins.module_utils import _keystore as engine
+    from ansible_collections.javasec.keystore.plugins.module_utils import _files as files
+    from ansible_collections.javasec.keystore.plugins.module_utils import _model as model
 
     params = module.params
     result = {'changed': False, 'path': path, 'created': False}
@@ -306,7 +307,7 @@ def write(module, path):
     if not os.path.isdir(directory):
         module.fail_json(msg='the folder %s of %s does not exist' % (directory, path), **result)
     try:
-        with engine.locked(path):
+        with files.locked(path):
             if params['_content'] is not None:
                 data = current_bytes(module, path)
                 # The controller edited what it read: if another task wrote the file since, its
@@ -319,13 +320,13 @@ def write(module, path):
                         result['backup_file'] = module.backup_local(path)
                     # A new file keeps the 0600 mode of its temp file (it holds passwords; atomic_move
                     # would apply the umask); an existing one keeps owner, mode and SELinux context.
-                    engine.write_atomic(path, base64.b64decode(params['_content']),
+                    files.write_atomic(path, base64.b64decode(params['_content']),
                                         move=module.atomic_move if data is not None else os.rename)
                 result.update(changed=True, created=data is None)
             if os.path.exists(path):
                 result['changed'] = module.set_fs_attributes_if_different(
                     module.load_file_common_arguments(params), result['changed'])
-    except engine.StoreFileError as exc:
+    except model.StoreFileError as exc:
         module.fail_json(msg=str(exc), **result)
     except OSError as exc:
         module.fail_json(msg='cannot write %s: %s' % (path, os.strerror(exc.errno or 0)), **result)

@@ -301,14 +301,15 @@ import sys
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.javasec.keystore.plugins.module_utils import _keystore as engine
 from ansible_collections.javasec.keystore.plugins.module_utils import _certs as certs
+from ansible_collections.javasec.keystore.plugins.module_utils import _codec as codec
+from ansible_collections.javasec.keystore.plugins.module_utils import _model as model
 from ansible_collections.javasec.keystore.plugins.module_utils import _tls as tls
 from ansible_collections.javasec.keystore.plugins.module_utils._module import (
     StoreSession, check_libraries, entry_argument_spec, fail, load_or_create, save_if_changed)
 
 
-class InputError(engine.KeystoreError):
+class InputError(model.KeystoreError):
     """A certificate input that cannot be used; the message names the item."""
 
 
@@ -327,7 +328,7 @@ class Candidate(object):
     @property
     def cert(self):
         if self._cert is None:
-            self._cert = engine.load_cert(self.der)
+            self._cert = certs.load_cert(self.der)
         return self._cert
 
 
@@ -345,7 +346,7 @@ def _read_target_file(path, what):
 def _parse(data, what):
     try:
         return certs.load_certificates(data, what)
-    except certs.CertificateInputError as exc:
+    except model.CertificateInputError as exc:
         raise InputError(str(exc))
 
 
@@ -371,7 +372,7 @@ def _select_from_chain(module, presented, url, what):
         return path[:1]
     if url['trust'] == 'root':
         top = path[-1:]
-        cert = engine.load_cert(top[0])
+        cert = certs.load_cert(top[0])
         if cert.subject != cert.issuer:
             module.warn('%s: the server does not send a self-signed root; the top-most certificate it sends (%s) '
                         'is trusted' % (what, cert.subject.rfc4514_string()))
@@ -462,11 +463,11 @@ def _is_ca(cert):
 
 
 def describe(alias, cert_der, cert=None):
-    info = {'alias': alias, 'sha256': engine.fingerprint(cert_der), 'subject': None, 'not_after': None}
+    info = {'alias': alias, 'sha256': certs.fingerprint(cert_der), 'subject': None, 'not_after': None}
     try:
-        cert = cert or engine.load_cert(cert_der)
+        cert = cert or certs.load_cert(cert_der)
         info['subject'] = cert.subject.rfc4514_string()
-        info['not_after'] = engine.iso_date(engine.cert_not_after(cert))
+        info['not_after'] = certs.iso_date(certs.cert_not_after(cert))
     except ValueError:
         pass  # a certificate in the store that cryptography cannot parse: report what is known
     return info
@@ -485,10 +486,10 @@ def apply_filters(module, candidates, excluded):
         if params['ca_only'] and not _is_ca(cert):
             excluded.append(dict(describe(cand.alias, cand.der, cert), reason='not a CA certificate'))
             continue
-        if engine.cert_not_after(cert) < now:
+        if certs.cert_not_after(cert) < now:
             if params['expired'] == 'fail':
                 raise InputError('%s: the certificate %s expired on %s (expired=fail)'
-                                 % (cand.source, cert.subject.rfc4514_string(), engine.cert_not_after(cert).isoformat()))
+                                 % (cand.source, cert.subject.rfc4514_string(), certs.cert_not_after(cert).isoformat()))
             if params['expired'] == 'skip':
                 excluded.append(dict(describe(cand.alias, cand.der, cert), reason='expired'))
                 continue
@@ -517,13 +518,13 @@ def _trusted_index(store):
     """SHA-256 digest -> aliases (store order) of the store's trusted certificate entries."""
     index = {}
     for entry in store.entries.values():
-        if isinstance(entry, engine.TrustedCertEntry):
+        if isinstance(entry, model.TrustedCertEntry):
             index.setdefault(hashlib.sha256(entry.cert).digest(), []).append(entry.alias)
     return index
 
 
 def _key_entry_clash(alias, entry):
-    return engine.AliasClashError(
+    return model.AliasClashError(
         'alias "%s" belongs to a %s entry; trusted_cert never changes or removes key entries, choose another '
         'alias' % (alias, entry.kind.replace('_', ' ')))
 
@@ -561,10 +562,10 @@ def plan_present(store, candidates, exclusive):
             entry = store.get(alias)
             replaces = entry is not None
             if replaces:
-                if not isinstance(entry, engine.TrustedCertEntry):
+                if not isinstance(entry, model.TrustedCertEntry):
                     raise _key_entry_clash(alias, entry)
                 if alias in kept:
-                    raise engine.AliasClashError(
+                    raise model.AliasClashError(
                         'alias "%s" holds a certificate that is also given (%s is trusted there already), so '
                         '%s cannot take that alias; choose another alias' % (alias, entry.alias, cand.source))
                 _remove(plan, store, alias)
@@ -580,7 +581,7 @@ def plan_present(store, candidates, exclusive):
         plan.added.append(describe(alias, cand.der, cand.cert))
     if exclusive:
         for entry in list(store.entries.values()):
-            if isinstance(entry, engine.TrustedCertEntry) and entry.alias.lower() not in kept:
+            if isinstance(entry, model.TrustedCertEntry) and entry.alias.lower() not in kept:
                 _remove(plan, store, entry.alias)
     return plan
 
@@ -591,13 +592,13 @@ def plan_absent(store, candidates, aliases):
         entry = store.get(alias)
         if entry is None:
             continue
-        if not isinstance(entry, engine.TrustedCertEntry):
+        if not isinstance(entry, model.TrustedCertEntry):
             raise _key_entry_clash(entry.alias, entry)
         _remove(plan, store, entry.alias)
     if candidates:
         wanted = set(c.digest for c in candidates)
         for entry in list(store.entries.values()):
-            if isinstance(entry, engine.TrustedCertEntry) and hashlib.sha256(entry.cert).digest() in wanted:
+            if isinstance(entry, model.TrustedCertEntry) and hashlib.sha256(entry.cert).digest() in wanted:
                 _remove(plan, store, entry.alias)
     return plan
 
@@ -605,9 +606,9 @@ def plan_absent(store, candidates, aliases):
 def apply_plan(store, plan):
     for alias in plan.remove:
         store.remove(alias)
-    stamp = engine.now_ms()
+    stamp = codec.now_ms()
     for alias, cand, dummy in plan.add:
-        store.add(engine.TrustedCertEntry(alias, cand.der, stamp))
+        store.add(model.TrustedCertEntry(alias, cand.der, stamp))
 
 
 # ---- main --------------------------------------------------------------------------------
@@ -663,23 +664,23 @@ def main():
         candidates = deduplicate(module, gather(module))
         if present:
             candidates = apply_filters(module, candidates, result['excluded'])
-    except engine.KeystoreError as exc:
+    except model.KeystoreError as exc:
         fail(module, exc, **result)
 
     with StoreSession(module) as session:
         store, created = load_or_create(module, session)
         if created and not present:
             module.exit_json(**result)
-        before = engine.summary(None if created else store) if module._diff else None
+        before = certs.summary(None if created else store) if module._diff else None
         try:
             if present:
                 plan = plan_present(store, candidates, params['exclusive'])
             else:
                 plan = plan_absent(store, candidates, params['aliases'])
-        except engine.KeystoreError as exc:
+        except model.KeystoreError as exc:
             fail(module, type(exc)('%s: %s' % (session.path, exc)), **result)
         result.update(added=plan.added, removed=plan.removed, unchanged=plan.unchanged)
-        now = engine.iso_date(datetime.datetime.now(datetime.timezone.utc))
+        now = certs.iso_date(datetime.datetime.now(datetime.timezone.utc))
         for info in plan.added:
             if info['not_after'] and info['not_after'] < now:
                 module.warn('the certificate %s (alias %s) expired on %s; it is trusted anyway (expired=import)'

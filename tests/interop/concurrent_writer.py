@@ -18,7 +18,9 @@ import threading
 import time
 import traceback
 
-from ansible_collections.javasec.keystore.plugins.module_utils import _keystore as engine
+from ansible_collections.javasec.keystore.plugins.module_utils import _codec as codec
+from ansible_collections.javasec.keystore.plugins.module_utils import _files as files
+from ansible_collections.javasec.keystore.plugins.module_utils import _model as model
 
 
 def main():
@@ -36,10 +38,10 @@ def main():
             cert = handle.read()
         try:
             barrier.wait(timeout=120)
-            with engine.locked(store):
-                current = engine.read_store(store, password)
-                current.add(engine.TrustedCertEntry(alias, cert))
-                engine.write_atomic(store, engine.dump_bytes(current, password))
+            with files.locked(store):
+                current = codec.load_bytes(files.read_file(store), password)
+                current.add(model.TrustedCertEntry(alias, cert))
+                files.write_atomic(store, codec.dump_bytes(current, password))
             written.append(alias)
         except Exception:
             errors.append('%s: %s' % (alias, traceback.format_exc()))

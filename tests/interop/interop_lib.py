@@ -25,7 +25,9 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from ansible_collections.javasec.keystore.plugins.module_utils import _der as der
-from ansible_collections.javasec.keystore.plugins.module_utils import _keystore as engine
+from ansible_collections.javasec.keystore.plugins.module_utils import _certs as certs
+from ansible_collections.javasec.keystore.plugins.module_utils import _codec as codec
+from ansible_collections.javasec.keystore.plugins.module_utils import _model as model
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -37,7 +39,7 @@ JAVA_DIR = HERE / 'java'
 
 # The collection as the tests import it: <parent>/ansible_collections/javasec/keystore/plugins/module_utils.
 # Not resolved: a symlinked collection must keep its ansible_collections/... path.
-COLLECTION_ROOT = Path(os.path.abspath(engine.__file__)).parents[2]
+COLLECTION_ROOT = Path(os.path.abspath(model.__file__)).parents[2]
 COLLECTIONS_PARENT = COLLECTION_ROOT.parents[2]
 if COLLECTION_ROOT.parents[1].name != 'ansible_collections':  # pragma: no cover - set-up error
     raise RuntimeError('the collection is not imported from an ansible_collections tree: %s' % COLLECTION_ROOT)
@@ -275,7 +277,7 @@ def csr_spki(csr_der):
 
 
 def fingerprint(cert_der):
-    return engine.fingerprint(cert_der)
+    return certs.fingerprint(cert_der)
 
 
 # ---- openssl -------------------------------------------------------------------------------
@@ -728,7 +730,7 @@ class Output(object):
 def _without_own_passwords(store):
     """What the module does when converting to PKCS12: one password for the whole store."""
     for entry in store.entries.values():
-        if isinstance(entry, engine.PrivateKeyEntry) and entry.key_der is not None:
+        if isinstance(entry, model.PrivateKeyEntry) and entry.key_der is not None:
             entry.key_password = None
     return store
 
@@ -742,19 +744,19 @@ def build_output(case, source, directory):
     data = source.path.read_bytes()
     try:
         if case.via == 'engine':
-            store = engine.load_bytes(data, source.password, source.key_passwords)
+            store = codec.load_bytes(data, source.password, source.key_passwords)
             if case.target_type == 'pkcs12':
                 _without_own_passwords(store)
-            path.write_bytes(engine.dump_bytes(store, source.password, case.target_type, case.encryption))
+            path.write_bytes(codec.dump_bytes(store, source.password, case.target_type, case.encryption))
         elif case.via == 'engine-sealed':
             # No key passwords given: keys with their own password stay sealed and must be kept verbatim.
-            store = engine.load_bytes(data, source.password)
-            path.write_bytes(engine.dump_bytes(store, source.password, case.target_type, case.encryption))
+            store = codec.load_bytes(data, source.password)
+            path.write_bytes(codec.dump_bytes(store, source.password, case.target_type, case.encryption))
         elif case.via == 'engine-2hop':
-            store = engine.load_bytes(data, source.password, source.key_passwords)
-            jks_bytes = engine.dump_bytes(store, source.password, 'jks')
-            store = engine.load_bytes(jks_bytes, source.password)
-            path.write_bytes(engine.dump_bytes(store, source.password, case.target_type, case.encryption))
+            store = codec.load_bytes(data, source.password, source.key_passwords)
+            jks_bytes = codec.dump_bytes(store, source.password, 'jks')
+            store = codec.load_bytes(jks_bytes, source.password)
+            path.write_bytes(codec.dump_bytes(store, source.password, case.target_type, case.encryption))
         elif case.via in ('module', 'ansible'):
             shutil.copyfile(str(source.path), str(path))
             args = dict(case.module_args, path=str(path), password=source.password)
@@ -794,7 +796,7 @@ def build_matrix_stores(sources, pki, directory):
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     src = sources['mixed_p12']
-    store = engine.load_bytes(src.path.read_bytes(), src.password)
+    store = codec.load_bytes(src.path.read_bytes(), src.password)
     for alias in list(store.entries):
         if alias not in ('server', 'root-ca'):
             store.remove(alias)
@@ -802,15 +804,15 @@ def build_matrix_stores(sources, pki, directory):
     for fmt in MATRIX_FORMATS:
         store_type, encryption = ('jks', None) if fmt == 'jks' else ('pkcs12', fmt.split('-')[1])
         path = directory / ('matrix-%s.%s' % (fmt, 'jks' if store_type == 'jks' else 'p12'))
-        path.write_bytes(engine.dump_bytes(store, MATRIX_PASSWORD, store_type, encryption))
+        path.write_bytes(codec.dump_bytes(store, MATRIX_PASSWORD, store_type, encryption))
         paths[fmt] = path
     for name, cert in (('trust', pki.root), ('untrusted', pki.other)):
-        trust = engine.Keystore('pkcs12', 'modern')
-        trust.add(engine.TrustedCertEntry(name + '-ca', pki.der(cert)))
+        trust = model.Keystore('pkcs12', 'modern')
+        trust.add(model.TrustedCertEntry(name + '-ca', pki.der(cert)))
         for fmt in MATRIX_FORMATS:
             store_type, encryption = ('jks', None) if fmt == 'jks' else ('pkcs12', fmt.split('-')[1])
             path = directory / ('%s-%s.%s' % (name, fmt, 'jks' if store_type == 'jks' else 'p12'))
-            path.write_bytes(engine.dump_bytes(trust, TRUST_PASSWORD, store_type, encryption))
+            path.write_bytes(codec.dump_bytes(trust, TRUST_PASSWORD, store_type, encryption))
             paths['%s-%s' % (name, fmt)] = path
     leaf = store.get('server').chain
     return {'paths': paths, 'chain': list(leaf), 'root': pki.der(pki.root)}

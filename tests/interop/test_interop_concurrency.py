@@ -3,7 +3,7 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
 """Concurrent writers do not lose entries: 2 processes x 50 threads, each adding its own trusted
-certificate with `with engine.locked(path): read_store / add / dump_bytes / write_atomic`."""
+certificate with `with files.locked(path): read_file + load_bytes / add / dump_bytes / write_atomic`."""
 
 from __future__ import absolute_import, division, print_function
 
@@ -15,7 +15,9 @@ import pytest
 
 import interop_lib as lib
 
-from ansible_collections.javasec.keystore.plugins.module_utils import _keystore as engine
+from ansible_collections.javasec.keystore.plugins.module_utils import _codec as codec
+from ansible_collections.javasec.keystore.plugins.module_utils import _files as files
+from ansible_collections.javasec.keystore.plugins.module_utils import _model as model
 
 from cryptography.hazmat.primitives.asymmetric import ec
 
@@ -42,7 +44,7 @@ def test_concurrent_writers_lose_nothing(store_type, cert_dir, tmp_path, main_jd
     directory = tmp_path / 'shared'
     directory.mkdir()
     store = directory / ('store.' + ('p12' if store_type == 'pkcs12' else 'jks'))
-    engine.write_atomic(str(store), engine.dump_bytes(engine.Keystore(store_type), PASSWORD))
+    files.write_atomic(str(store), codec.dump_bytes(model.Keystore(store_type), PASSWORD))
     go_file = tmp_path / 'go'
     env = lib.module_env()
     env['JAVASEC_TEST_PASSWORD'] = PASSWORD

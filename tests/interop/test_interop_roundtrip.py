@@ -13,7 +13,8 @@ import pytest
 
 import interop_lib as lib
 
-from ansible_collections.javasec.keystore.plugins.module_utils import _keystore as engine
+from ansible_collections.javasec.keystore.plugins.module_utils import _codec as codec
+from ansible_collections.javasec.keystore.plugins.module_utils import _model as model
 
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
@@ -62,7 +63,7 @@ def test_source_chain_is_root_intermediate_leaf(sources, listings, pki):
 def test_engine_reads_source_as_keytool_does(name, sources, listings):
     src = sources[name]
     listing = _listing(listings, src.path, src.store_type, src.password)
-    store = engine.load_bytes(src.path.read_bytes(), src.password, src.key_passwords)
+    store = codec.load_bytes(src.path.read_bytes(), src.password, src.key_passwords)
     assert store.store_type == src.store_type
     assert sorted(store.entries) == sorted(listing['entries'])
     for alias, entry in store.entries.items():
@@ -106,7 +107,7 @@ def test_rewrite_private_keys_decrypt_in_keytool(case, sources, outputs, listing
     """keytool -certreq signs with every private key: the key decrypts and matches its certificate."""
     src = sources[case.source]
     out = _output(outputs, case)
-    source_store = engine.load_bytes(src.path.read_bytes(), src.password, src.key_passwords)
+    source_store = codec.load_bytes(src.path.read_bytes(), src.password, src.key_passwords)
     after = _listing(listings, out.path, out.store_type, out.password)
     aliases = [a for a, e in after['entries'].items() if e['type'] == 'PrivateKeyEntry']
     assert aliases or case.source == 'secret_p12'
@@ -156,15 +157,15 @@ def test_rewrite_java_keystore_sees_same_entries(case, sources, outputs, java_pr
 def test_rewrite_secret_key_bytes_identical(case, sources, outputs, listings):
     src = sources[case.source]
     out = _output(outputs, case)
-    before = engine.load_bytes(src.path.read_bytes(), src.password)
-    after = engine.load_bytes(out.path.read_bytes(), out.password)
+    before = codec.load_bytes(src.path.read_bytes(), src.password)
+    after = codec.load_bytes(out.path.read_bytes(), out.password)
     secrets = [e for e in before.entries.values() if e.kind == 'secret_key']
     assert secrets
     listing = _listing(listings, out.path, out.store_type, out.password)
     for entry in secrets:
         assert listing['entries'][entry.alias]['type'] == 'SecretKeyEntry'
         assert after.get(entry.alias).plain == entry.plain, entry.alias
-        algorithm, size = engine.secret_key_info(entry.plain)
+        algorithm, size = model.secret_key_info(entry.plain)
         assert (algorithm, size) in (('AES', 256), ('HmacSHA256', 256)), entry.alias
 
 
@@ -186,7 +187,7 @@ def test_rewrite_openssl_accepts_pkcs12(case, sources, outputs):
     else:
         assert 'MAC: sha256' in report
         assert 'PBES2, PBKDF2, AES-256-CBC' in report
-    source_store = engine.load_bytes(src.path.read_bytes(), src.password, src.key_passwords)
+    source_store = codec.load_bytes(src.path.read_bytes(), src.password, src.key_passwords)
     keys = [e for e in source_store.entries.values() if e.kind == 'private_key']
     secrets = [e for e in source_store.entries.values() if e.kind == 'secret_key']
     assert report.count('Secret bag') == len(secrets)
@@ -292,9 +293,9 @@ def test_keystore_info_via_ansible_cli(sources, listings, tmp_path):
 
 def test_jks_cannot_hold_secret_keys(sources, copy_store):
     src = sources['secret_p12']
-    store = engine.load_bytes(src.path.read_bytes(), src.password)
-    with pytest.raises(engine.UnsupportedStoreError, match='JKS cannot hold the secret key entry "aes-key"'):
-        engine.dump_bytes(store, src.password, 'jks')
+    store = codec.load_bytes(src.path.read_bytes(), src.password)
+    with pytest.raises(model.UnsupportedStoreError, match='JKS cannot hold the secret key entry "aes-key"'):
+        codec.dump_bytes(store, src.password, 'jks')
     path = copy_store(src.path)
     state = lib.file_state(path)
     rc, result, proc = lib.run_module('keystore', {'path': str(path), 'password': src.password, 'store_type': 'jks'})

@@ -16,7 +16,8 @@ import pytest
 
 import interop_lib as lib
 
-from ansible_collections.javasec.keystore.plugins.module_utils import _keystore as engine
+from ansible_collections.javasec.keystore.plugins.module_utils import _codec as codec
+from ansible_collections.javasec.keystore.plugins.module_utils import _model as model
 
 PASSWORD = 'unusual-Store!pass'
 
@@ -43,10 +44,10 @@ def test_key_whose_java_certificate_is_unusual(keyalg, store_type, tmp_path, mai
     assert [e['alias'] for e in result['entries']] == ['legacy-key']
     assert [c['sha256'] for c in result['entries'][0]['chain']] == fingerprints
 
-    store = engine.load_bytes(path.read_bytes(), PASSWORD)
+    store = codec.load_bytes(path.read_bytes(), PASSWORD)
     target = 'jks' if store_type == 'pkcs12' else 'pkcs12'
     converted = tmp_path / ('converted.' + target)
-    converted.write_bytes(engine.dump_bytes(store, PASSWORD, target, 'modern'))
+    converted.write_bytes(codec.dump_bytes(store, PASSWORD, target, 'modern'))
     proc, after = lib.keytool_list(main_jdk, converted, target, PASSWORD)
     assert after['entries']['legacy-key']['fingerprints'] == fingerprints
     # keytool signs a CSR with the converted key: it decrypts and matches its certificate (compared as DER,
@@ -73,16 +74,16 @@ def emoji_stores(main_jdk, tmp_path_factory):
 
 def test_engine_reads_jks_alias_outside_bmp(emoji_stores):
     jks_path, dummy = emoji_stores
-    store = engine.load_bytes(jks_path.read_bytes(), PASSWORD)
+    store = codec.load_bytes(jks_path.read_bytes(), PASSWORD)
     assert store.aliases() == [EMOJI_ALIAS]
 
 
 def test_engine_writes_jks_alias_outside_bmp(emoji_stores, tmp_path, main_jdk):
     dummy, p12_path = emoji_stores
-    store = engine.load_bytes(p12_path.read_bytes(), PASSWORD)
+    store = codec.load_bytes(p12_path.read_bytes(), PASSWORD)
     assert store.aliases() == [EMOJI_ALIAS]  # PKCS12 (BMPString friendlyName) reads fine
     path = tmp_path / 'emoji-out.jks'
-    path.write_bytes(engine.dump_bytes(store, PASSWORD, 'jks'))
+    path.write_bytes(codec.dump_bytes(store, PASSWORD, 'jks'))
     proc, listing = lib.keytool_list(main_jdk, path, 'jks', PASSWORD, check=False)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert list(listing['entries']) == [EMOJI_ALIAS]
@@ -90,9 +91,9 @@ def test_engine_writes_jks_alias_outside_bmp(emoji_stores, tmp_path, main_jdk):
 
 def test_pkcs12_alias_outside_bmp_round_trips(emoji_stores, tmp_path, main_jdk):
     dummy, p12_path = emoji_stores
-    store = engine.load_bytes(p12_path.read_bytes(), PASSWORD)
+    store = codec.load_bytes(p12_path.read_bytes(), PASSWORD)
     path = tmp_path / 'emoji-out.p12'
-    path.write_bytes(engine.dump_bytes(store, PASSWORD, 'pkcs12'))
+    path.write_bytes(codec.dump_bytes(store, PASSWORD, 'pkcs12'))
     proc, listing = lib.keytool_list(main_jdk, path, 'pkcs12', PASSWORD)
     assert list(listing['entries']) == [EMOJI_ALIAS]
 
@@ -105,9 +106,9 @@ NON_ASCII_PASSWORD = u'p\u00e4ssw\u00f6rd-\u20ac'
 def test_jks_with_non_ascii_password_opens_in_keytool(sources, tmp_path, main_jdk):
     """Control for the PKCS12 test below: keytool gets the non-ASCII password intact (JKS hashes UTF-16)."""
     src = sources['mixed_p12']
-    store = engine.load_bytes(src.path.read_bytes(), src.password)
+    store = codec.load_bytes(src.path.read_bytes(), src.password)
     path = tmp_path / 'non-ascii.jks'
-    path.write_bytes(engine.dump_bytes(store, NON_ASCII_PASSWORD, 'jks'))
+    path.write_bytes(codec.dump_bytes(store, NON_ASCII_PASSWORD, 'jks'))
     proc, listing = lib.keytool_list(main_jdk, path, 'jks', NON_ASCII_PASSWORD, check=False)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert sorted(listing['entries']) == sorted(src.expected)
@@ -119,10 +120,10 @@ def test_jks_with_non_ascii_password_opens_in_keytool(sources, tmp_path, main_jd
 def test_pkcs12_with_non_ascii_password_is_refused_or_opens_in_keytool(encryption, sources, tmp_path, main_jdk):
     """Either the engine refuses the password clearly, or Java can open what it wrote."""
     src = sources['mixed_p12']
-    store = engine.load_bytes(src.path.read_bytes(), src.password)
+    store = codec.load_bytes(src.path.read_bytes(), src.password)
     try:
-        data = engine.dump_bytes(store, NON_ASCII_PASSWORD, 'pkcs12', encryption)
-    except engine.KeystoreError as exc:
+        data = codec.dump_bytes(store, NON_ASCII_PASSWORD, 'pkcs12', encryption)
+    except model.KeystoreError as exc:
         assert 'ASCII' in str(exc)
         return
     path = tmp_path / ('non-ascii-%s.p12' % encryption)

@@ -14,7 +14,8 @@ from cryptography.x509.oid import NameOID
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
 
-from ansible_collections.javasec.keystore.plugins.module_utils import _keystore as engine
+from ansible_collections.javasec.keystore.plugins.module_utils import _codec as codec
+from ansible_collections.javasec.keystore.plugins.module_utils import _model as model
 
 STORE_PASSWORD = 'St0re-Pa55w0rd!'
 KEY_PASSWORD = 'K3y-0wn-Pa55!'
@@ -102,22 +103,22 @@ class Pki(object):
 
     def store(self, store_type='pkcs12', encryption='modern', secrets=True, own_password=False):
         """A store with every kind of entry the target type can hold."""
-        store = engine.Keystore(store_type, encryption)
-        store.add(engine.PrivateKeyEntry('rsa-server', self.rsa_chain, key_der_of(self.rsa_key), timestamp=T_RSA))
-        store.add(engine.PrivateKeyEntry('ec-server', self.ec_chain, key_der_of(self.ec_key), timestamp=T_EC))
-        store.add(engine.PrivateKeyEntry('ed25519', [der_of(self.ed_cert)], key_der_of(self.ed_key),
+        store = model.Keystore(store_type, encryption)
+        store.add(model.PrivateKeyEntry('rsa-server', self.rsa_chain, key_der_of(self.rsa_key), timestamp=T_RSA))
+        store.add(model.PrivateKeyEntry('ec-server', self.ec_chain, key_der_of(self.ec_key), timestamp=T_EC))
+        store.add(model.PrivateKeyEntry('ed25519', [der_of(self.ed_cert)], key_der_of(self.ed_key),
                                          timestamp=T_ED))
         if own_password:
-            store.add(engine.PrivateKeyEntry('own-password', [der_of(self.ed_cert)], key_der_of(self.ed_key),
+            store.add(model.PrivateKeyEntry('own-password', [der_of(self.ed_cert)], key_der_of(self.ed_key),
                                              timestamp=T_OWN, key_password=KEY_PASSWORD))
-        store.add(engine.TrustedCertEntry('root-ca', der_of(self.root), timestamp=T_TRUST))
-        store.add(engine.TrustedCertEntry('other-root', der_of(self.other_root), timestamp=T_TRUST2))
+        store.add(model.TrustedCertEntry('root-ca', der_of(self.root), timestamp=T_TRUST))
+        store.add(model.TrustedCertEntry('other-root', der_of(self.other_root), timestamp=T_TRUST2))
         if secrets:
-            store.add(engine.SecretKeyEntry('aes-key', engine.wrap_secret_key('AES', AES_KEY), timestamp=T_AES))
-            store.add(engine.SecretKeyEntry('hmac-key', engine.wrap_secret_key('HmacSHA256', HMAC_KEY),
+            store.add(model.SecretKeyEntry('aes-key', model.wrap_secret_key('AES', AES_KEY), timestamp=T_AES))
+            store.add(model.SecretKeyEntry('hmac-key', model.wrap_secret_key('HmacSHA256', HMAC_KEY),
                                             timestamp=T_HMAC))
         return store
 
     def store_bytes(self, store_type='pkcs12', encryption='modern', password=STORE_PASSWORD, **kwargs):
         store = self.store(store_type, encryption, secrets=store_type != 'jks', **kwargs)
-        return engine.dump_bytes(store, password, store_type, encryption)
+        return codec.dump_bytes(store, password, store_type, encryption)

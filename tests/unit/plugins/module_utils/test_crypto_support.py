@@ -20,10 +20,12 @@ from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, p
 from cryptography.x509.oid import NameOID  # noqa: E402
 
 from ansible_collections.javasec.keystore.plugins.module_utils import _certs as certs  # noqa: E402
-from ansible_collections.javasec.keystore.plugins.module_utils import _crypto_support as support  # noqa: E402
+from ansible_collections.javasec.keystore.plugins.module_utils import _codec as codec  # noqa: E402
 from ansible_collections.javasec.keystore.plugins.module_utils import _csr as csrlib  # noqa: E402
+from ansible_collections.javasec.keystore.plugins.module_utils import _issue as issue  # noqa: E402
+from ansible_collections.javasec.keystore.plugins.module_utils import _model as model  # noqa: E402
+from ansible_collections.javasec.keystore.plugins.module_utils import _crypto_support as support  # noqa: E402
 from ansible_collections.javasec.keystore.plugins.module_utils import _der as der  # noqa: E402
-from ansible_collections.javasec.keystore.plugins.module_utils import _keystore as engine  # noqa: E402
 
 NOW = datetime.datetime(2024, 1, 1)
 SHA256_OID = '2.16.840.1.101.3.4.2.1'
@@ -170,13 +172,13 @@ def test_pss_parameters_from_der():
 
 def test_signature_hash_of_pss_and_pkcs1_certificates():
     ca, leaf, dummy = _issued('rsa-pss')
-    hash_algorithm, pss = support.signature_hash(leaf)
+    hash_algorithm, pss = support.signature_hash_of(leaf)
     assert isinstance(hash_algorithm, hashes.SHA256) and pss._salt_length == 32
     ca, leaf, dummy = _issued('rsa')
-    hash_algorithm, pss = support.signature_hash(leaf)
+    hash_algorithm, pss = support.signature_hash_of(leaf)
     assert isinstance(hash_algorithm, hashes.SHA256) and pss is None
     ca, leaf, dummy = _issued('ed448')
-    assert support.signature_hash(leaf) == (None, None)
+    assert support.signature_hash_of(leaf) == (None, None)
 
 
 def test_pss_csr_facts():
@@ -212,7 +214,7 @@ def test_pkcs12_chain_prefers_the_verified_issuer(path):
     ca, leaf, impostor = _issued('rsa-pss')
     leaf_der, ca_der, impostor_der = [c.public_bytes(serialization.Encoding.DER) for c in (leaf, ca, impostor)]
     bags = [_Bag(impostor_der), _Bag(ca_der)]
-    found = engine._issuer_of(leaf_der, bags, x509.load_der_x509_certificate)
+    found = codec._issuer_of(leaf_der, bags, x509.load_der_x509_certificate)
     assert found.value == ca_der
 
 
@@ -246,7 +248,7 @@ class _PssKeyCertificate(object):
 def test_rsassa_pss_key_on_old_cryptography_names_the_version(monkeypatch):
     monkeypatch.setattr(support, 'VERSION', (3, 4, 8))
     monkeypatch.setattr(support, 'CRYPTOGRAPHY_VERSION', '3.4.8')
-    with pytest.raises(certs.CertificateInputError) as info:
+    with pytest.raises(model.CertificateInputError) as info:
         certs.cert_public_key(_PssKeyCertificate())
     assert 'needs cryptography >= 38.0' in str(info.value) and 'it has 3.4.8' in str(info.value)
     assert '"CN=pss-key"' in str(info.value)
@@ -254,29 +256,32 @@ def test_rsassa_pss_key_on_old_cryptography_names_the_version(monkeypatch):
     def unsupported(data, password=None, backend=None):
         raise UnsupportedAlgorithm('Unsupported key type.')
     monkeypatch.setattr(certs.serialization, 'load_der_private_key', unsupported)
-    with pytest.raises(certs.CertificateInputError) as info:
+    with pytest.raises(model.CertificateInputError) as info:
         certs.load_key(b'\x30\x00', 'the key of alias "k"')
     assert str(info.value).startswith('the key of alias "k": ') and 'cryptography >= 38.0' in str(info.value)
-    with pytest.raises(certs.CertificateInputError) as info:
+    with pytest.raises(model.CertificateInputError) as info:
         certs.load_private_key(b'\x30\x00')
     assert 'cryptography >= 38.0' in str(info.value)
 
 
 def test_certificate_signature_algorithm_names():
     key = _key('rsa')
-    assert certs.signature_hash(_key('ed448')) is None
-    assert certs.signature_hash(_key('ed25519'), 'Ed25519') is None
-    assert isinstance(certs.signature_hash(key, 'SHA384withRSA'), hashes.SHA384)
+    assert issue.signature_for(_key('ed448')) == ('Ed448', None)
+    assert issue.signature_for(_key('ed25519'), 'Ed25519') == ('Ed25519', None)
+    chosen = issue.signature_for(key, 'sha384withrsa')
+    assert chosen.name == 'SHA384withRSA' and isinstance(chosen.hash, hashes.SHA384)
+    with pytest.raises(model.CertificateInputError, match='does not fit an RSA key'):
+        issue.signature_for(key, 'SHA256withECDSA')
     for name in ('RSASSA-PSS', 'SHA256withRSAandMGF1', 'SHA256withRSA/PSS'):
-        with pytest.raises(certs.CertificateInputError) as info:
-            certs.signature_hash(key, name)
+        with pytest.raises(model.CertificateInputError) as info:
+            issue.signature_for(key, name)
         assert 'RSASSA-PSS' in str(info.value)
 
 
 def test_ed448_issuer_signs_a_certificate():
     """certs.signature_hash gave SHA-256 to an Ed448 key, which cryptography refuses."""
     key = _key('ed448')
-    cert_der = certs.build_certificate(_name('ed448 ca'), key.public_key(), _name('ed448 ca'), key, 30, is_ca=True)
+    cert_der = issue.build_certificate(_name('ed448 ca'), key.public_key(), _name('ed448 ca'), key, 30, is_ca=True)
     cert = x509.load_der_x509_certificate(cert_der)
     assert support.is_issued_by(cert, cert)
 
@@ -303,15 +308,15 @@ def test_issuer_key_this_cryptography_cannot_load_is_not_reported_as_a_missing_i
     issuer = _IssuerWithPssKey(ca)
     with pytest.raises(support.CryptographyTooOld, match='cryptography >= 38.0'):
         support.is_issued_by(leaf, issuer)
-    with pytest.raises(certs.CertificateInputError, match='it has 36.0.2'):
+    with pytest.raises(model.CertificateInputError, match='it has 36.0.2'):
         certs._signed_by(leaf, issuer)
     leaf_der, ca_der = [c.public_bytes(serialization.Encoding.DER) for c in (leaf, ca)]
 
     def parse(data):
         cert = x509.load_der_x509_certificate(data)
         return _IssuerWithPssKey(cert) if data == ca_der else cert
-    with pytest.raises(engine.UnsupportedStoreError, match='cryptography >= 38.0'):
-        engine._issuer_of(leaf_der, [_Bag(ca_der)], parse)
+    with pytest.raises(model.UnsupportedStoreError, match='cryptography >= 38.0'):
+        codec._issuer_of(leaf_der, [_Bag(ca_der)], parse)
     # where a newer cryptography would not help, an unloadable key is just "cannot be checked"
     monkeypatch.setattr(support, 'VERSION', (41, 0, 7))
     assert support.is_issued_by(leaf, issuer) is False

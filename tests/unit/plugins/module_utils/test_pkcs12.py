@@ -17,7 +17,8 @@ import pytest
 
 from ansible_collections.javasec.keystore.plugins.module_utils import _crypto_support as support
 from ansible_collections.javasec.keystore.plugins.module_utils import _der as der
-from ansible_collections.javasec.keystore.plugins.module_utils import _keystore as engine
+from ansible_collections.javasec.keystore.plugins.module_utils import _codec as codec
+from ansible_collections.javasec.keystore.plugins.module_utils import _model as model
 from ansible_collections.javasec.keystore.plugins.module_utils import _pkcs12 as p12
 
 from ansible_collections.javasec.keystore.tests.unit.plugins.keystore_helpers import (
@@ -195,7 +196,7 @@ def test_openssl_export_is_read(pki, pem_files, tmp_path, variant):
     # OpenSSL's localKeyId is the SHA-1 of the certificate
     assert keys[0].local_key_id == hashlib.sha1(der_of(pki.rsa_leaf)).digest()
 
-    store = engine.load_bytes(data, STORE_PASSWORD)
+    store = codec.load_bytes(data, STORE_PASSWORD)
     assert store.store_type == 'pkcs12'
     assert store.encryption == encryption
     assert store.aliases() == [u'Server']
@@ -205,8 +206,8 @@ def test_openssl_export_is_read(pki, pem_files, tmp_path, variant):
     assert entry.chain == pki.rsa_chain
     assert store.extra_bags == []
 
-    with pytest.raises(engine.WrongPasswordError) as exc:
-        engine.load_bytes(data, 'not-' + STORE_PASSWORD)
+    with pytest.raises(model.WrongPasswordError) as exc:
+        codec.load_bytes(data, 'not-' + STORE_PASSWORD)
     assert STORE_PASSWORD not in str(exc.value)
     with pytest.raises(p12.Pkcs12PasswordError, match='MAC verification failed'):
         p12.load(data, 'not-' + STORE_PASSWORD)
@@ -276,7 +277,7 @@ def test_cryptography_pkcs12_is_read_with_chain(pki, name, make, encryption, ca_
     cas = [pki.inter, pki.root] if ca_order == 'inter-root' else [pki.root, pki.inter]
     data = pkcs12.serialize_key_and_certificates(b'my-alias', pki.rsa_key, pki.rsa_leaf, cas,
                                                  make(STORE_PASSWORD.encode('utf-8')))
-    store = engine.load_bytes(data, STORE_PASSWORD)
+    store = codec.load_bytes(data, STORE_PASSWORD)
     assert store.encryption == encryption
     assert store.aliases() == [u'my-alias']
     entry = store.get('my-alias')
@@ -288,10 +289,10 @@ def test_cryptography_pkcs12_is_read_with_chain(pki, name, make, encryption, ca_
 
 
 def test_cryptography_reads_what_we_write(pki):
-    store = engine.Keystore('pkcs12')
-    store.add(engine.PrivateKeyEntry('rsa-server', pki.rsa_chain, key_der_of(pki.rsa_key), timestamp=1))
-    store.add(engine.TrustedCertEntry('root-ca', der_of(pki.other_root)))
-    data = engine.dump_bytes(store, STORE_PASSWORD)
+    store = model.Keystore('pkcs12')
+    store.add(model.PrivateKeyEntry('rsa-server', pki.rsa_chain, key_der_of(pki.rsa_key), timestamp=1))
+    store.add(model.TrustedCertEntry('root-ca', der_of(pki.other_root)))
+    data = codec.dump_bytes(store, STORE_PASSWORD)
     key, cert, extra = pkcs12.load_key_and_certificates(data, STORE_PASSWORD.encode('utf-8'))
     assert key_der_of(key) == key_der_of(pki.rsa_key)
     assert der_of(cert) == der_of(pki.rsa_leaf)
@@ -309,7 +310,7 @@ def test_no_encryption_pkcs12_of_cryptography(pki):
                                                  serialization.NoEncryption())
     bags, info = p12.load(data, u'')
     assert [b.bag_type for b in bags if b.bag_type != p12.OID_CERT_BAG] == [p12.OID_KEY_BAG]
-    store = engine.load_bytes(data, u'')
+    store = codec.load_bytes(data, u'')
     assert store.get('plain').key_der == key_der_of(pki.ec_key)
     assert store.get('plain').chain == pki.ec_chain
 
@@ -362,13 +363,13 @@ def test_ber_indefinite_length_pfx_is_read(pki):
     data = pki.store_bytes('pkcs12', 'modern')
     ber = _ber_pfx(data)
     assert ber != data and ber[:2] == b'\x30\x80'
-    store = engine.load_bytes(ber, STORE_PASSWORD)
-    reference = engine.load_bytes(data, STORE_PASSWORD)
+    store = codec.load_bytes(ber, STORE_PASSWORD)
+    reference = codec.load_bytes(data, STORE_PASSWORD)
     assert sorted(store.aliases()) == sorted(reference.aliases())
     assert store.get('rsa-server').chain == pki.rsa_chain
     assert store.get('rsa-server').key_der == key_der_of(pki.rsa_key)
-    with pytest.raises(engine.WrongPasswordError):
-        engine.load_bytes(ber, 'wrong')
+    with pytest.raises(model.WrongPasswordError):
+        codec.load_bytes(ber, 'wrong')
 
 
 def _pfx(auth_safe_content_infos, password=STORE_PASSWORD, mac=True, digest_oid=None):
@@ -399,7 +400,7 @@ def test_nested_safe_contents_and_utf8_friendly_name(pki):
     bags, info = p12.load(data, STORE_PASSWORD)
     assert len(bags) == 1
     assert bags[0].value == cert and bags[0].trusted and bags[0].friendly_name == u'utf8-n\u00e4me'
-    store = engine.load_bytes(data, STORE_PASSWORD)
+    store = codec.load_bytes(data, STORE_PASSWORD)
     assert store.aliases() == [u'utf8-n\u00e4me']
     assert store.get(u'UTF8-N\u00c4ME').cert == cert
 
@@ -427,10 +428,10 @@ def test_reader_errors(pki, mutate, error, message):
     data = mutate(_pfx([_data_ci([p12.cert_bag(der_of(pki.root), u'root', None, trusted=True)])]))
     with pytest.raises(error, match=message):
         p12.load(data, STORE_PASSWORD)
-    mapped = {p12.Pkcs12FormatError: engine.CorruptStoreError,
-              p12.Pkcs12UnsupportedError: engine.UnsupportedStoreError}[error]
+    mapped = {p12.Pkcs12FormatError: model.CorruptStoreError,
+              p12.Pkcs12UnsupportedError: model.UnsupportedStoreError}[error]
     with pytest.raises(mapped) as exc:
-        engine.load_bytes(data, STORE_PASSWORD)
+        codec.load_bytes(data, STORE_PASSWORD)
     assert STORE_PASSWORD not in str(exc.value)
 
 

@@ -13,8 +13,9 @@ import os
 
 import pytest
 
-from ansible_collections.javasec.keystore.plugins.module_utils import _csr as csrlib
-from ansible_collections.javasec.keystore.plugins.module_utils import _keystore as engine
+from ansible_collections.javasec.keystore.plugins.module_utils import _certs as certs
+from ansible_collections.javasec.keystore.plugins.module_utils import _issue as issue
+from ansible_collections.javasec.keystore.plugins.module_utils import _model as model
 from ansible_collections.javasec.keystore.plugins.module_utils import _pkcs12 as p12
 from ansible_collections.javasec.keystore.plugins.modules import cert_export as cert_export_module
 from ansible_collections.javasec.keystore.plugins.modules import csr as csr_module
@@ -99,7 +100,7 @@ def test_csr_defaults_from_the_certificate(csr, pki, store_path):
     assert result['subject_alt_names'] == ['DNS:rsa.example.com', 'DNS:www.example.com']
     assert result['signature_algorithm'] == 'SHA256withRSA'
     assert request.signature_hash_algorithm.name == 'sha256'
-    assert result['public_key_sha256'] == engine.fingerprint(_spki(pki.rsa_key))
+    assert result['public_key_sha256'] == certs.fingerprint(_spki(pki.rsa_key))
     assert result['key_usage'] == [] and result['extended_key_usage'] == []
 
 
@@ -224,7 +225,7 @@ def test_csr_jks_key_with_own_password(csr, pki, jks_path):
     wrong = csr(path=jks_path, alias='own-password', key_passwords={'own-password': 'wrong'})
     assert wrong['failed'] is True and 'incorrect' in wrong['msg']
     result = csr(path=jks_path, alias='own-password', key_passwords={'OWN-PASSWORD': KEY_PASSWORD})
-    assert result['public_key_sha256'] == engine.fingerprint(_spki(pki.ed_key))
+    assert result['public_key_sha256'] == certs.fingerprint(_spki(pki.ed_key))
     assert result['signature_algorithm'] == 'Ed25519'
 
 
@@ -241,7 +242,7 @@ def test_csr_pkcs12_key_with_own_password(csr, pki, tmp_path):
     wrong = csr(path=path, alias='sealed', key_passwords={'sealed': 'wrong'})
     assert wrong['failed'] is True and 'incorrect' in wrong['msg']
     result = csr(path=path, alias='sealed', key_passwords={'sealed': KEY_PASSWORD})
-    assert result['public_key_sha256'] == engine.fingerprint(_spki(pki.rsa_key))
+    assert result['public_key_sha256'] == certs.fingerprint(_spki(pki.rsa_key))
 
 
 def test_csr_never_writes_the_store(csr, store_path, tmp_path):
@@ -253,11 +254,11 @@ def test_csr_never_writes_the_store(csr, store_path, tmp_path):
 
 
 def test_subject_name_helper():
-    name = csrlib.subject_name('CN=a\\,b, O=c')
+    name = issue.parse_subject('CN=a\\,b, O=c')
     assert name.rfc4514_string() == 'CN=a\\,b,O=c'
     assert [a.oid for a in name] == [NameOID.ORGANIZATION_NAME, NameOID.COMMON_NAME]
-    with pytest.raises(engine.KeystoreError):
-        csrlib.subject_name(' , ')
+    with pytest.raises(model.KeystoreError):
+        issue.parse_subject(' , ')
 
 
 # ---- cert_export ------------------------------------------------------------------------
@@ -273,7 +274,7 @@ def test_export_leaf_pem(cert_export, pki, store_path, tmp_path):
     assert _read(dest) == expected
     assert result['content'] == expected.decode('ascii')
     assert result['certificates'] == [expected.decode('ascii')]
-    assert result['sha256'] == [engine.fingerprint(der_of(pki.rsa_leaf))]
+    assert result['sha256'] == [certs.fingerprint(der_of(pki.rsa_leaf))]
     assert result['subjects'] == [pki.rsa_leaf.subject.rfc4514_string()]
     assert result['entry_type'] == 'private_key'
     assert result['diff'] == {'before': {'state': 'absent'},
@@ -284,7 +285,7 @@ def test_export_leaf_pem(cert_export, pki, store_path, tmp_path):
 
 def test_export_chain_and_der(cert_export, pki, store_path, tmp_path):
     result = cert_export(path=store_path, alias='ec-server', chain=True)
-    assert result['sha256'] == [engine.fingerprint(d) for d in pki.ec_chain]
+    assert result['sha256'] == [certs.fingerprint(d) for d in pki.ec_chain]
     assert result['content'] == ''.join(result['certificates'])
     assert len(result['certificates']) == 3
     dest = str(tmp_path / 'leaf.der')
@@ -299,7 +300,7 @@ def test_export_trusted_and_mode(cert_export, pki, store_path, tmp_path):
     dest = str(tmp_path / 'root.pem')
     result = cert_export(path=store_path, alias='ROOT-CA', chain=True, dest=dest, mode='0600')
     assert result['entry_type'] == 'trusted_cert'
-    assert result['sha256'] == [engine.fingerprint(der_of(pki.root))]
+    assert result['sha256'] == [certs.fingerprint(der_of(pki.root))]
     assert oct(os.stat(dest).st_mode & 0o777) == '0o600'
     assert cert_export(path=store_path, alias='root-ca', dest=dest, mode='0644')['changed'] is True
     assert cert_export(path=store_path, alias='root-ca', dest=dest)['changed'] is False

@@ -14,7 +14,9 @@ import subprocess
 
 import pytest
 
-from ansible_collections.javasec.keystore.plugins.module_utils import _keystore as engine
+from ansible_collections.javasec.keystore.plugins.module_utils import _certs as certs
+from ansible_collections.javasec.keystore.plugins.module_utils import _codec as codec
+from ansible_collections.javasec.keystore.plugins.module_utils import _model as model
 from ansible_collections.javasec.keystore.plugins.modules import keystore as keystore_module
 from ansible_collections.javasec.keystore.tests.unit.plugins.keystore_helpers import (
     KEY_PASSWORD, STORE_PASSWORD, der_of, key_der_of)
@@ -48,7 +50,7 @@ def _state(path):
 
 def _load(path, password=STORE_PASSWORD, key_passwords=None):
     with open(path, 'rb') as handle:
-        return engine.load_bytes(handle.read(), password, key_passwords)
+        return codec.load_bytes(handle.read(), password, key_passwords)
 
 
 def _write(path, data, mode=0o640):
@@ -189,7 +191,7 @@ def test_convert_pkcs12_with_secret_keys_to_jks_fails(keystore, pki, tmp_path):
 
 def test_convert_jks_key_with_own_password(keystore, pki, tmp_path):
     path = str(tmp_path / 'store.jks')
-    _write(path, engine.dump_bytes(pki.store('jks', secrets=False, own_password=True), STORE_PASSWORD))
+    _write(path, codec.dump_bytes(pki.store('jks', secrets=False, own_password=True), STORE_PASSWORD))
     before = _state(path)
     # without the key password the entry cannot be converted: a clear failure, file untouched
     result = keystore(path=path, store_type='pkcs12')
@@ -222,7 +224,7 @@ def test_new_password_is_idempotent(keystore, pki, tmp_path, store_type):
     result = keystore(**args)
     assert result['changed'] is True and result['password_changed'] is True
     assert result['store_type'] == store_type
-    with pytest.raises(engine.WrongPasswordError):
+    with pytest.raises(model.WrongPasswordError):
         _load(path, STORE_PASSWORD)
     store = _load(path, NEW_PASSWORD)
     assert store.get('rsa-server').key_der == key_der_of(pki.rsa_key)
@@ -362,10 +364,10 @@ def test_diff_holds_metadata_only(keystore, pki, tmp_path):
     diff = result['diff']
     assert diff['before']['store_type'] == 'jks'
     assert diff['after']['store_type'] == 'pkcs12'
-    fp = engine.fingerprint(der_of(pki.rsa_leaf))
+    fp = certs.fingerprint(der_of(pki.rsa_leaf))
     assert diff['before']['entries']['rsa-server'] == 'private_key ' + fp
     assert diff['after']['entries']['rsa-server'] == 'private_key ' + fp
-    assert diff['after']['entries']['root-ca'] == 'trusted_cert ' + engine.fingerprint(der_of(pki.root))
+    assert diff['after']['entries']['root-ca'] == 'trusted_cert ' + certs.fingerprint(der_of(pki.root))
     text = json.dumps(result)
     for key in (pki.rsa_key, pki.ec_key, pki.ed_key):
         raw = key_der_of(key)
@@ -390,4 +392,4 @@ def test_jceks_can_be_read_and_converted(keystore, keytool, tmp_path):
     assert _state(path) == before
     result = keystore(path=path, store_type='pkcs12')
     assert result['changed'] is True and result['converted_from'] == 'jceks'
-    assert engine.secret_key_info(_load(path).get('aes').plain) == ('AES', 256)
+    assert model.secret_key_info(_load(path).get('aes').plain) == ('AES', 256)

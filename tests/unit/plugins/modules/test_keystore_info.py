@@ -13,7 +13,9 @@ import os
 
 import pytest
 
-from ansible_collections.javasec.keystore.plugins.module_utils import _keystore as engine
+from ansible_collections.javasec.keystore.plugins.module_utils import _certs as certs
+from ansible_collections.javasec.keystore.plugins.module_utils import _codec as codec
+from ansible_collections.javasec.keystore.plugins.module_utils import _model as model
 from ansible_collections.javasec.keystore.plugins.modules import keystore_info as info_module
 from ansible_collections.javasec.keystore.tests.unit.plugins.keystore_helpers import (
     AES_KEY, HMAC_KEY, KEY_PASSWORD, STORE_PASSWORD, T_RSA, der_of, key_der_of)
@@ -66,8 +68,8 @@ def test_pkcs12_report(keystore_info, pki, tmp_path, encryption):
         assert rsa['type'] == 'private_key'
         assert rsa['chain_length'] == 3
         assert (rsa['algorithm'], rsa['size']) == ('RSA', 2048)
-        assert rsa['sha256'] == engine.fingerprint(der_of(pki.rsa_leaf))
-        assert [c['sha256'] for c in rsa['chain']] == [engine.fingerprint(c) for c in pki.rsa_chain]
+        assert rsa['sha256'] == certs.fingerprint(der_of(pki.rsa_leaf))
+        assert [c['sha256'] for c in rsa['chain']] == [certs.fingerprint(c) for c in pki.rsa_chain]
         assert rsa['days_remaining'] == 365
         assert rsa['key_protection'] == 'store_password'
         assert rsa['creation_date'].startswith('2023-11-14T22:13:20')
@@ -75,7 +77,7 @@ def test_pkcs12_report(keystore_info, pki, tmp_path, encryption):
         assert entries['ed25519']['chain_length'] == 1
         root = entries['root-ca']
         assert root['type'] == 'trusted_cert'
-        assert root['sha256'] == engine.fingerprint(der_of(pki.root))
+        assert root['sha256'] == certs.fingerprint(der_of(pki.root))
         assert root['is_ca'] is True and root['self_signed'] is True
         assert root['creation_date'] is None
         assert (entries['aes-key']['type'], entries['aes-key']['algorithm'], entries['aes-key']['size']) == \
@@ -85,7 +87,7 @@ def test_pkcs12_report(keystore_info, pki, tmp_path, encryption):
 
 def test_jks_key_protection(keystore_info, pki, tmp_path):
     path = str(tmp_path / 'store.jks')
-    _write(path, engine.dump_bytes(pki.store('jks', secrets=False, own_password=True), STORE_PASSWORD))
+    _write(path, codec.dump_bytes(pki.store('jks', secrets=False, own_password=True), STORE_PASSWORD))
     result = keystore_info(path=path)
     assert result['store_type'] == 'jks'
     assert 'pkcs12_encryption' not in result
@@ -125,11 +127,11 @@ def test_expiring_uses_the_whole_chain_and_expired(keystore_info, pki, tmp_path)
     short_ca = pki.cert(u'Short-lived CA', short_ca_key, u'Test Root CA', pki.root_key, ca=True, days=15)
     leaf = pki.cert(u'leaf.example.com', pki.rsa_key, u'Short-lived CA', short_ca_key, days=365)
     chain = [der_of(leaf), der_of(short_ca), der_of(pki.root)]
-    store = engine.Keystore('pkcs12')
-    store.add(engine.PrivateKeyEntry('server', chain, key_der_of(pki.rsa_key), timestamp=T_RSA))
-    store.add(engine.TrustedCertEntry('expired', der_of(pki.expired)))
+    store = model.Keystore('pkcs12')
+    store.add(model.PrivateKeyEntry('server', chain, key_der_of(pki.rsa_key), timestamp=T_RSA))
+    store.add(model.TrustedCertEntry('expired', der_of(pki.expired)))
     path = str(tmp_path / 'store.p12')
-    _write(path, engine.dump_bytes(store, STORE_PASSWORD))
+    _write(path, codec.dump_bytes(store, STORE_PASSWORD))
     result = keystore_info(path=path, expiring_within_days=30)
     assert sorted(result['expiring']) == ['expired', 'server']
     entries = dict((e['alias'], e) for e in result['entries'])

@@ -15,7 +15,8 @@ import os
 import pytest
 
 from ansible_collections.javasec.keystore.plugins.module_utils import _certs as certs
-from ansible_collections.javasec.keystore.plugins.module_utils import _keystore as engine
+from ansible_collections.javasec.keystore.plugins.module_utils import _codec as codec
+from ansible_collections.javasec.keystore.plugins.module_utils import _model as model
 from ansible_collections.javasec.keystore.plugins.module_utils import _tls as tls
 from ansible_collections.javasec.keystore.plugins.modules import trusted_cert
 from ansible_collections.javasec.keystore.tests.unit.plugins.keystore_helpers import (
@@ -40,17 +41,17 @@ def _digest(path):
 
 def _load(path):
     with open(path, 'rb') as handle:
-        return engine.load_bytes(handle.read(), STORE_PASSWORD)
+        return codec.load_bytes(handle.read(), STORE_PASSWORD)
 
 
 def _trusted(path):
     """alias -> SHA-256 fingerprint of the trusted entries."""
-    return dict((e.alias, engine.fingerprint(e.cert)) for e in _load(path).entries.values()
-                if isinstance(e, engine.TrustedCertEntry))
+    return dict((e.alias, certs.fingerprint(e.cert)) for e in _load(path).entries.values()
+                if isinstance(e, model.TrustedCertEntry))
 
 
 def _fp(cert):
-    return engine.fingerprint(der_of(cert))
+    return certs.fingerprint(der_of(cert))
 
 
 def _write_pem(tmp_path, name, *objs):
@@ -89,7 +90,7 @@ def test_bundle_check_real_check_real(run, tmp_path, pki, bundle):
 def test_key_entries_untouched_by_exclusive(run, tmp_path, pki, store_type):
     path = str(tmp_path / 'store')
     store = pki.store(store_type, secrets=store_type != 'jks')
-    (tmp_path / 'store').write_bytes(engine.dump_bytes(store, STORE_PASSWORD))
+    (tmp_path / 'store').write_bytes(codec.dump_bytes(store, STORE_PASSWORD))
     before = _load(path)
     result = run(path=path, certificates=[{'content': pem_of(pki.inter).decode('ascii'), 'alias': 'Inter'}],
                  exclusive=True, diff=True)
@@ -98,7 +99,7 @@ def test_key_entries_untouched_by_exclusive(run, tmp_path, pki, store_type):
     assert [a['alias'] for a in result['added']] == ['inter']
     after = _load(path)
     for alias, entry in before.entries.items():
-        if not isinstance(entry, engine.TrustedCertEntry):
+        if not isinstance(entry, model.TrustedCertEntry):
             new = after.entries[alias]
             assert type(new) is type(entry)
             assert vars(new) == vars(entry)
@@ -112,10 +113,10 @@ def test_key_entries_untouched_by_exclusive(run, tmp_path, pki, store_type):
 
 def test_exclusive_drops_extra_aliases_of_a_given_certificate(run, tmp_path, pki):
     path = str(tmp_path / 'ts.p12')
-    store = engine.Keystore()
-    store.add(engine.TrustedCertEntry('first', der_of(pki.root)))
-    store.add(engine.TrustedCertEntry('second', der_of(pki.root)))
-    (tmp_path / 'ts.p12').write_bytes(engine.dump_bytes(store, STORE_PASSWORD))
+    store = model.Keystore()
+    store.add(model.TrustedCertEntry('first', der_of(pki.root)))
+    store.add(model.TrustedCertEntry('second', der_of(pki.root)))
+    (tmp_path / 'ts.p12').write_bytes(codec.dump_bytes(store, STORE_PASSWORD))
     result = run(path=path, certificates=[{'content': pem_of(pki.root).decode('ascii'), 'alias': 'second'}],
                  exclusive=True)
     assert [u['alias'] for u in result['unchanged']] == ['second']

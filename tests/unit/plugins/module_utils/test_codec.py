@@ -22,7 +22,10 @@ import time
 import pytest
 
 from ansible_collections.javasec.keystore.plugins.module_utils import _der as der
-from ansible_collections.javasec.keystore.plugins.module_utils import _keystore as engine
+from ansible_collections.javasec.keystore.plugins.module_utils import _certs as certs
+from ansible_collections.javasec.keystore.plugins.module_utils import _codec as codec
+from ansible_collections.javasec.keystore.plugins.module_utils import _files as files
+from ansible_collections.javasec.keystore.plugins.module_utils import _model as model
 from ansible_collections.javasec.keystore.plugins.module_utils import _pkcs12 as p12
 from ansible_collections.javasec.keystore.tests.unit.plugins.keystore_helpers import (
     AES_KEY, HMAC_KEY, KEY_PASSWORD, STORE_PASSWORD, T_AES, T_EC, T_ED, T_HMAC, T_OWN, T_RSA, T_TRUST, T_TRUST2,
@@ -76,9 +79,9 @@ def _summary(store):
 @pytest.mark.parametrize('store_type, encryption', FORMATS, ids=FORMAT_IDS)
 def test_round_trip_keeps_everything(pki, store_type, encryption):
     original = pki.store(store_type, encryption, secrets=store_type != 'jks')
-    data = engine.dump_bytes(original, STORE_PASSWORD)
-    assert engine.detect_type(data) == store_type
-    loaded = engine.load_bytes(data, STORE_PASSWORD)
+    data = codec.dump_bytes(original, STORE_PASSWORD)
+    assert codec.detect_type(data) == store_type
+    loaded = codec.load_bytes(data, STORE_PASSWORD)
     assert loaded.store_type == store_type
     assert loaded.encryption == encryption
     assert sorted(loaded.aliases()) == sorted(original.aliases())
@@ -101,29 +104,29 @@ def test_round_trip_keeps_everything(pki, store_type, encryption):
         assert loaded.get('root-ca').timestamp == T_TRUST
         assert loaded.get('other-root').timestamp == T_TRUST2
     else:
-        assert loaded.get('aes-key').plain == engine.wrap_secret_key('AES', AES_KEY)
-        assert engine.secret_key_info(loaded.get('aes-key').plain) == ('AES', 256)
-        assert engine.secret_key_info(loaded.get('hmac-key').plain) == ('HmacSHA256', 256)
+        assert loaded.get('aes-key').plain == model.wrap_secret_key('AES', AES_KEY)
+        assert model.secret_key_info(loaded.get('aes-key').plain) == ('AES', 256)
+        assert model.secret_key_info(loaded.get('hmac-key').plain) == ('HmacSHA256', 256)
         assert loaded.get('aes-key').timestamp == T_AES
         assert loaded.get('hmac-key').timestamp == T_HMAC
     for entry in loaded.entries.values():
         if entry.kind == 'private_key':
             assert entry.key_password is None and entry.sealed is None
     # a second round trip is stable too
-    again = engine.load_bytes(engine.dump_bytes(loaded, STORE_PASSWORD), STORE_PASSWORD)
+    again = codec.load_bytes(codec.dump_bytes(loaded, STORE_PASSWORD), STORE_PASSWORD)
     assert _summary(again) == got
     assert again.extra_bags == []
 
 
 def test_conversion_chain_jks_pkcs12_legacy_modern(pki):
     jks_store = pki.store('jks', secrets=False)
-    data = engine.dump_bytes(jks_store, STORE_PASSWORD)
-    as_jks = engine.load_bytes(data, STORE_PASSWORD)
-    legacy = engine.load_bytes(engine.dump_bytes(as_jks, STORE_PASSWORD, 'pkcs12', 'legacy'), STORE_PASSWORD)
+    data = codec.dump_bytes(jks_store, STORE_PASSWORD)
+    as_jks = codec.load_bytes(data, STORE_PASSWORD)
+    legacy = codec.load_bytes(codec.dump_bytes(as_jks, STORE_PASSWORD, 'pkcs12', 'legacy'), STORE_PASSWORD)
     assert (legacy.store_type, legacy.encryption) == ('pkcs12', 'legacy')
-    modern = engine.load_bytes(engine.dump_bytes(legacy, STORE_PASSWORD, 'pkcs12', 'modern'), STORE_PASSWORD)
+    modern = codec.load_bytes(codec.dump_bytes(legacy, STORE_PASSWORD, 'pkcs12', 'modern'), STORE_PASSWORD)
     assert (modern.store_type, modern.encryption) == ('pkcs12', 'modern')
-    back = engine.load_bytes(engine.dump_bytes(modern, STORE_PASSWORD, 'jks'), STORE_PASSWORD)
+    back = codec.load_bytes(codec.dump_bytes(modern, STORE_PASSWORD, 'jks'), STORE_PASSWORD)
     assert back.store_type == 'jks'
     expected = _summary(as_jks)
     got = _summary(back)
@@ -135,17 +138,17 @@ def test_conversion_chain_jks_pkcs12_legacy_modern(pki):
 
 
 def test_aliases_case(pki):
-    store = engine.Keystore('pkcs12')
-    store.add(engine.PrivateKeyEntry('MyServer', pki.rsa_chain, key_der_of(pki.rsa_key), timestamp=T_RSA))
-    store.add(engine.TrustedCertEntry('Root-CA', der_of(pki.root), timestamp=T_TRUST))
-    with pytest.raises(engine.AliasClashError, match='"myserver" already exists'):
-        store.add(engine.TrustedCertEntry('myserver', der_of(pki.root)))
-    store.add(engine.TrustedCertEntry('ROOT-ca', der_of(pki.other_root)), replace=True)
+    store = model.Keystore('pkcs12')
+    store.add(model.PrivateKeyEntry('MyServer', pki.rsa_chain, key_der_of(pki.rsa_key), timestamp=T_RSA))
+    store.add(model.TrustedCertEntry('Root-CA', der_of(pki.root), timestamp=T_TRUST))
+    with pytest.raises(model.AliasClashError, match='"myserver" already exists'):
+        store.add(model.TrustedCertEntry('myserver', der_of(pki.root)))
+    store.add(model.TrustedCertEntry('ROOT-ca', der_of(pki.other_root)), replace=True)
     assert store.aliases() == ['MyServer', 'ROOT-ca']
     assert store.get('MYSERVER').chain == pki.rsa_chain
-    p12_store = engine.load_bytes(engine.dump_bytes(store, STORE_PASSWORD), STORE_PASSWORD)
+    p12_store = codec.load_bytes(codec.dump_bytes(store, STORE_PASSWORD), STORE_PASSWORD)
     assert sorted(p12_store.aliases()) == ['MyServer', 'ROOT-ca']
-    jks_store = engine.load_bytes(engine.dump_bytes(store, STORE_PASSWORD, 'jks'), STORE_PASSWORD)
+    jks_store = codec.load_bytes(codec.dump_bytes(store, STORE_PASSWORD, 'jks'), STORE_PASSWORD)
     assert sorted(jks_store.aliases()) == ['myserver', 'root-ca']  # keytool cannot reach mixed-case JKS aliases
     assert jks_store.get('ROOT-CA').cert == der_of(pki.other_root)
     assert jks_store.remove('MyServer').alias == 'myserver'
@@ -155,34 +158,34 @@ def test_aliases_case(pki):
 
 def test_jks_cannot_hold_secret_keys(pki):
     store = pki.store('pkcs12', secrets=True)
-    with pytest.raises(engine.UnsupportedStoreError, match='secret key entry "aes-key"'):
-        engine.dump_bytes(store, STORE_PASSWORD, 'jks')
-    with pytest.raises(engine.UnsupportedStoreError, match='JCEKS'):
-        engine.dump_bytes(store, STORE_PASSWORD, 'jceks')
-    with pytest.raises(engine.UnsupportedStoreError, match='unknown keystore type'):
-        engine.dump_bytes(store, STORE_PASSWORD, 'bks')
+    with pytest.raises(model.UnsupportedStoreError, match='secret key entry "aes-key"'):
+        codec.dump_bytes(store, STORE_PASSWORD, 'jks')
+    with pytest.raises(model.UnsupportedStoreError, match='JCEKS'):
+        codec.dump_bytes(store, STORE_PASSWORD, 'jceks')
+    with pytest.raises(model.UnsupportedStoreError, match='unknown keystore type'):
+        codec.dump_bytes(store, STORE_PASSWORD, 'bks')
 
 
 def test_missing_timestamps_are_stamped_now(pki):
-    store = engine.Keystore('jks')
-    store.add(engine.TrustedCertEntry('root', der_of(pki.root)))
-    store.add(engine.PrivateKeyEntry('k', [der_of(pki.ed_cert)], key_der_of(pki.ed_key)))
+    store = model.Keystore('jks')
+    store.add(model.TrustedCertEntry('root', der_of(pki.root)))
+    store.add(model.PrivateKeyEntry('k', [der_of(pki.ed_cert)], key_der_of(pki.ed_key)))
     before = int(time.time() * 1000)
     for store_type in ('jks', 'pkcs12'):
-        loaded = engine.load_bytes(engine.dump_bytes(store, STORE_PASSWORD, store_type), STORE_PASSWORD)
+        loaded = codec.load_bytes(codec.dump_bytes(store, STORE_PASSWORD, store_type), STORE_PASSWORD)
         assert before - 1000 <= loaded.get('k').timestamp <= int(time.time() * 1000) + 1000
-    assert engine.load_bytes(engine.dump_bytes(store, STORE_PASSWORD, 'jks'), STORE_PASSWORD).get('root').timestamp
+    assert codec.load_bytes(codec.dump_bytes(store, STORE_PASSWORD, 'jks'), STORE_PASSWORD).get('root').timestamp
 
 
 def test_duplicate_local_key_ids_get_unique_ones(pki):
-    store = engine.Keystore('pkcs12')
-    store.add(engine.PrivateKeyEntry('a', pki.rsa_chain, key_der_of(pki.rsa_key), timestamp=T_RSA,
+    store = model.Keystore('pkcs12')
+    store.add(model.PrivateKeyEntry('a', pki.rsa_chain, key_der_of(pki.rsa_key), timestamp=T_RSA,
                                      local_key_id=b'same'))
-    store.add(engine.PrivateKeyEntry('b', pki.ec_chain, key_der_of(pki.ec_key), timestamp=T_EC,
+    store.add(model.PrivateKeyEntry('b', pki.ec_chain, key_der_of(pki.ec_key), timestamp=T_EC,
                                      local_key_id=b'same'))
-    store.add(engine.PrivateKeyEntry('c', [der_of(pki.ed_cert)], key_der_of(pki.ed_key), timestamp=T_RSA,
+    store.add(model.PrivateKeyEntry('c', [der_of(pki.ed_cert)], key_der_of(pki.ed_key), timestamp=T_RSA,
                                      local_key_id=b'Time %d' % T_RSA))
-    loaded = engine.load_bytes(engine.dump_bytes(store, STORE_PASSWORD), STORE_PASSWORD)
+    loaded = codec.load_bytes(codec.dump_bytes(store, STORE_PASSWORD), STORE_PASSWORD)
     ids = [loaded.get(a).local_key_id for a in ('a', 'b', 'c')]
     assert len(set(ids)) == 3
     assert ids[0] == b'same'
@@ -195,83 +198,83 @@ def test_duplicate_local_key_ids_get_unique_ones(pki):
 
 
 def _jks_with_own_password(pki):
-    return engine.dump_bytes(pki.store('jks', secrets=False, own_password=True), STORE_PASSWORD)
+    return codec.dump_bytes(pki.store('jks', secrets=False, own_password=True), STORE_PASSWORD)
 
 
 def test_jks_key_with_own_password_stays_sealed(pki):
     data = _jks_with_own_password(pki)
-    store = engine.load_bytes(data, STORE_PASSWORD)
+    store = codec.load_bytes(data, STORE_PASSWORD)
     own = store.get('own-password')
     assert own.key_der is None
-    assert own.key_password is engine.UNKNOWN_PASSWORD
+    assert own.key_password is model.UNKNOWN_PASSWORD
     assert own.sealed[0] == 'jks'
     assert own.chain == [der_of(pki.ed_cert)]
     assert own.timestamp == T_OWN
-    assert engine.entry_info(own)['key_protection'] == 'unknown_password'
+    assert certs.entry_info(own)['key_protection'] == 'unknown_password'
     # the other keys open with the store password
     assert store.get('rsa-server').key_der == key_der_of(pki.rsa_key)
-    assert engine.entry_info(store.get('rsa-server'))['key_protection'] == 'store_password'
+    assert certs.entry_info(store.get('rsa-server'))['key_protection'] == 'store_password'
     sealed = own.sealed[1]
     assert sealed in data
 
-    rewritten = engine.dump_bytes(store, STORE_PASSWORD, 'jks')
+    rewritten = codec.dump_bytes(store, STORE_PASSWORD, 'jks')
     assert sealed in rewritten
-    again = engine.load_bytes(rewritten, STORE_PASSWORD)
+    again = codec.load_bytes(rewritten, STORE_PASSWORD)
     assert again.get('own-password').sealed == ('jks', sealed)
     # and the key password still opens it after the rewrite
-    opened = engine.load_bytes(rewritten, STORE_PASSWORD, {'Own-Password': KEY_PASSWORD})
+    opened = codec.load_bytes(rewritten, STORE_PASSWORD, {'Own-Password': KEY_PASSWORD})
     assert opened.get('own-password').key_der == key_der_of(pki.ed_key)
     assert opened.get('own-password').key_password == KEY_PASSWORD
 
 
 def test_jks_sealed_key_cannot_become_pkcs12(pki):
-    store = engine.load_bytes(_jks_with_own_password(pki), STORE_PASSWORD)
-    with pytest.raises(engine.KeystoreError, match='alias "own-password"') as exc:
-        engine.dump_bytes(store, STORE_PASSWORD, 'pkcs12')
+    store = codec.load_bytes(_jks_with_own_password(pki), STORE_PASSWORD)
+    with pytest.raises(model.KeystoreError, match='alias "own-password"') as exc:
+        codec.dump_bytes(store, STORE_PASSWORD, 'pkcs12')
     _assert_no_secret(pki, str(exc.value))
 
 
 def test_jks_key_password_given(pki):
     data = _jks_with_own_password(pki)
-    store = engine.load_bytes(data, STORE_PASSWORD, {'own-password': KEY_PASSWORD})
+    store = codec.load_bytes(data, STORE_PASSWORD, {'own-password': KEY_PASSWORD})
     own = store.get('own-password')
     assert own.key_der == key_der_of(pki.ed_key)
     assert own.key_password == KEY_PASSWORD
     assert own.sealed is None
-    assert engine.entry_info(own)['key_protection'] == 'own_password'
+    assert certs.entry_info(own)['key_protection'] == 'own_password'
     # rewriting keeps the key's own password
-    rewritten = engine.dump_bytes(store, STORE_PASSWORD, 'jks')
-    assert engine.load_bytes(rewritten, STORE_PASSWORD).get('own-password').key_der is None
-    assert engine.load_bytes(rewritten, STORE_PASSWORD, {'own-password': KEY_PASSWORD}).get(
+    rewritten = codec.dump_bytes(store, STORE_PASSWORD, 'jks')
+    assert codec.load_bytes(rewritten, STORE_PASSWORD).get('own-password').key_der is None
+    assert codec.load_bytes(rewritten, STORE_PASSWORD, {'own-password': KEY_PASSWORD}).get(
         'own-password').key_der == key_der_of(pki.ed_key)
     # PKCS12 has one password: the engine refuses to write a different key password
-    with pytest.raises(engine.KeystoreError, match='other than the store password') as exc:
-        engine.dump_bytes(store, STORE_PASSWORD, 'pkcs12')
+    with pytest.raises(model.KeystoreError, match='other than the store password') as exc:
+        codec.dump_bytes(store, STORE_PASSWORD, 'pkcs12')
     _assert_no_secret(pki, str(exc.value))
     # once the caller drops the own password, the conversion works
     own.key_password = None
-    converted = engine.load_bytes(engine.dump_bytes(store, STORE_PASSWORD, 'pkcs12'), STORE_PASSWORD)
+    converted = codec.load_bytes(codec.dump_bytes(store, STORE_PASSWORD, 'pkcs12'), STORE_PASSWORD)
     assert converted.get('own-password').key_der == key_der_of(pki.ed_key)
 
 
 def test_jks_wrong_key_password(pki):
     data = _jks_with_own_password(pki)
-    with pytest.raises(engine.WrongKeyPasswordError, match='alias "own-password"') as exc:
-        engine.load_bytes(data, STORE_PASSWORD, {'own-password': 'not-it'})
+    with pytest.raises(model.WrongKeyPasswordError, match='alias "own-password"') as exc:
+        codec.load_bytes(data, STORE_PASSWORD, {'own-password': 'not-it'})
     assert 'not-it' not in str(exc.value)
     _assert_no_secret(pki, str(exc.value))
 
 
 def test_pkcs12_refuses_key_password_other_than_store_password(pki):
-    store = engine.Keystore('pkcs12')
-    store.add(engine.PrivateKeyEntry('k', pki.rsa_chain, key_der_of(pki.rsa_key), key_password=KEY_PASSWORD))
+    store = model.Keystore('pkcs12')
+    store.add(model.PrivateKeyEntry('k', pki.rsa_chain, key_der_of(pki.rsa_key), key_password=KEY_PASSWORD))
     for encryption in ('modern', 'legacy'):
-        with pytest.raises(engine.KeystoreError, match='alias "k"') as exc:
-            engine.dump_bytes(store, STORE_PASSWORD, 'pkcs12', encryption)
+        with pytest.raises(model.KeystoreError, match='alias "k"') as exc:
+            codec.dump_bytes(store, STORE_PASSWORD, 'pkcs12', encryption)
         _assert_no_secret(pki, str(exc.value))
     # the same password as the store is fine
     store.get('k').key_password = STORE_PASSWORD
-    loaded = engine.load_bytes(engine.dump_bytes(store, STORE_PASSWORD), STORE_PASSWORD)
+    loaded = codec.load_bytes(codec.dump_bytes(store, STORE_PASSWORD), STORE_PASSWORD)
     assert loaded.get('k').key_der == key_der_of(pki.rsa_key)
     assert loaded.get('k').key_password is None
 
@@ -326,24 +329,24 @@ def _foreign_key_pkcs12(pki, store_password_opens_padding):
 
 def test_pkcs12_key_with_other_password_stays_sealed(pki):
     data, epki = _foreign_key_pkcs12(pki, store_password_opens_padding=False)
-    store = engine.load_bytes(data, STORE_PASSWORD)
+    store = codec.load_bytes(data, STORE_PASSWORD)
     entry = store.get('foreign')
     assert entry.key_der is None
     assert entry.sealed == ('pkcs12', epki)
-    assert entry.key_password is engine.UNKNOWN_PASSWORD
+    assert entry.key_password is model.UNKNOWN_PASSWORD
     assert entry.chain == [der_of(pki.ed_cert)]
     assert entry.timestamp == T_OWN
-    assert engine.entry_info(entry)['key_protection'] == 'unknown_password'
+    assert certs.entry_info(entry)['key_protection'] == 'unknown_password'
     # rewritten byte for byte, also when the store protection changes
     for encryption in ('modern', 'legacy'):
-        rewritten = engine.dump_bytes(store, STORE_PASSWORD, 'pkcs12', encryption)
+        rewritten = codec.dump_bytes(store, STORE_PASSWORD, 'pkcs12', encryption)
         bags, dummy = p12.load(rewritten, STORE_PASSWORD)
         assert [b.value for b in bags if b.bag_type == p12.OID_SHROUDED_KEY_BAG] == [epki]
-        assert engine.load_bytes(rewritten, STORE_PASSWORD).get('foreign').sealed == ('pkcs12', epki)
-    with pytest.raises(engine.KeystoreError, match='alias "foreign"'):
-        engine.dump_bytes(store, STORE_PASSWORD, 'jks')
-    with pytest.raises(engine.KeystoreError, match='alias "foreign"'):
-        engine.change_password(store, 'new-' + STORE_PASSWORD)
+        assert codec.load_bytes(rewritten, STORE_PASSWORD).get('foreign').sealed == ('pkcs12', epki)
+    with pytest.raises(model.KeystoreError, match='alias "foreign"'):
+        codec.dump_bytes(store, STORE_PASSWORD, 'jks')
+    with pytest.raises(model.KeystoreError, match='alias "foreign"'):
+        codec.change_password(store, 'new-' + STORE_PASSWORD)
 
 
 def test_pkcs12_key_with_other_password_is_not_mistaken_for_garbage(pki):
@@ -353,11 +356,11 @@ def test_pkcs12_key_with_other_password_is_not_mistaken_for_garbage(pki):
     re-encrypts those bytes with the store password: the real key is lost.
     """
     data, epki = _foreign_key_pkcs12(pki, store_password_opens_padding=True)
-    store = engine.load_bytes(data, STORE_PASSWORD)
+    store = codec.load_bytes(data, STORE_PASSWORD)
     entry = store.get('foreign')
     assert entry.key_der is None, 'a wrongly decrypted key was accepted as the plain key'
     assert entry.sealed == ('pkcs12', epki)
-    rewritten = engine.dump_bytes(store, STORE_PASSWORD)
+    rewritten = codec.dump_bytes(store, STORE_PASSWORD)
     bags, dummy = p12.load(rewritten, STORE_PASSWORD)
     kept = [b.value for b in bags if b.bag_type == p12.OID_SHROUDED_KEY_BAG]
     assert kept == [epki]
@@ -368,41 +371,41 @@ def test_pkcs12_key_with_other_password_is_not_mistaken_for_garbage(pki):
 
 
 def test_change_password_jks_keeps_own_passwords(pki):
-    store = engine.load_bytes(_jks_with_own_password(pki), STORE_PASSWORD)
+    store = codec.load_bytes(_jks_with_own_password(pki), STORE_PASSWORD)
     new = 'N3w-' + STORE_PASSWORD
-    assert engine.change_password(store, new) is store
-    data = engine.dump_bytes(store, new)
-    with pytest.raises(engine.WrongPasswordError):
-        engine.load_bytes(data, STORE_PASSWORD)
-    loaded = engine.load_bytes(data, new)
+    assert codec.change_password(store, new) is store
+    data = codec.dump_bytes(store, new)
+    with pytest.raises(model.WrongPasswordError):
+        codec.load_bytes(data, STORE_PASSWORD)
+    loaded = codec.load_bytes(data, new)
     assert loaded.get('rsa-server').key_der == key_der_of(pki.rsa_key)
     assert loaded.get('ec-server').key_der == key_der_of(pki.ec_key)
     assert loaded.get('own-password').key_der is None  # still its own password
-    assert engine.load_bytes(data, new, {'own-password': KEY_PASSWORD}).get('own-password').key_der == \
+    assert codec.load_bytes(data, new, {'own-password': KEY_PASSWORD}).get('own-password').key_der == \
         key_der_of(pki.ed_key)
 
 
 def test_change_password_to_a_keys_own_password_merges_it(pki):
-    store = engine.load_bytes(_jks_with_own_password(pki), STORE_PASSWORD, {'own-password': KEY_PASSWORD})
-    engine.change_password(store, KEY_PASSWORD)
+    store = codec.load_bytes(_jks_with_own_password(pki), STORE_PASSWORD, {'own-password': KEY_PASSWORD})
+    codec.change_password(store, KEY_PASSWORD)
     assert store.get('own-password').key_password is None
-    loaded = engine.load_bytes(engine.dump_bytes(store, KEY_PASSWORD, 'pkcs12'), KEY_PASSWORD)
+    loaded = codec.load_bytes(codec.dump_bytes(store, KEY_PASSWORD, 'pkcs12'), KEY_PASSWORD)
     assert loaded.get('own-password').key_der == key_der_of(pki.ed_key)
     assert loaded.get('rsa-server').key_der == key_der_of(pki.rsa_key)
 
 
 @pytest.mark.parametrize('store_type, encryption', FORMATS[1:], ids=FORMAT_IDS[1:])
 def test_change_password_pkcs12(pki, store_type, encryption):
-    store = engine.load_bytes(pki.store_bytes(store_type, encryption), STORE_PASSWORD)
+    store = codec.load_bytes(pki.store_bytes(store_type, encryption), STORE_PASSWORD)
     new = u'new-' + STORE_PASSWORD
-    engine.change_password(store, new)
-    with pytest.raises(engine.UnsupportedStoreError, match='non-ASCII'):
-        engine.dump_bytes(store, u'n\u00e9w-' + STORE_PASSWORD)  # Java cannot open such a PKCS12
-    data = engine.dump_bytes(store, new)
-    loaded = engine.load_bytes(data, new)
+    codec.change_password(store, new)
+    with pytest.raises(model.UnsupportedStoreError, match='non-ASCII'):
+        codec.dump_bytes(store, u'n\u00e9w-' + STORE_PASSWORD)  # Java cannot open such a PKCS12
+    data = codec.dump_bytes(store, new)
+    loaded = codec.load_bytes(data, new)
     assert _summary(loaded) == _summary(store)
-    with pytest.raises(engine.WrongPasswordError):
-        engine.load_bytes(data, STORE_PASSWORD)
+    with pytest.raises(model.WrongPasswordError):
+        codec.load_bytes(data, STORE_PASSWORD)
 
 
 # ---- errors ------------------------------------------------------------------------------------
@@ -412,8 +415,8 @@ def test_change_password_pkcs12(pki, store_type, encryption):
 def test_wrong_store_password(pki, store_type, encryption):
     data = pki.store_bytes(store_type, encryption)
     for wrong in ('', 'x', STORE_PASSWORD.upper(), STORE_PASSWORD + ' '):
-        with pytest.raises(engine.WrongPasswordError, match='keystore password was incorrect') as exc:
-            engine.load_bytes(data, wrong)
+        with pytest.raises(model.WrongPasswordError, match='keystore password was incorrect') as exc:
+            codec.load_bytes(data, wrong)
         if wrong:
             assert wrong not in str(exc.value)
         _assert_no_secret(pki, str(exc.value))
@@ -425,14 +428,14 @@ def test_truncated_store(pki, store_type, encryption):
     cuts = sorted(set([1, 2, 3, 4, 5, 8, 12, 40, len(data) // 2, len(data) - 21, len(data) - 20, len(data) - 1]
                       + list(range(0, len(data), max(1, len(data) // 60)))[1:]))
     for cut in cuts:
-        with pytest.raises(engine.CorruptStoreError) as exc:
-            engine.load_bytes(data[:cut], STORE_PASSWORD)
+        with pytest.raises(model.CorruptStoreError) as exc:
+            codec.load_bytes(data[:cut], STORE_PASSWORD)
         message = str(exc.value)
         assert 'truncated or corrupt' in message or 'neither' in message or 'empty' in message
         _assert_no_secret(pki, message)
 
 
-@pytest.mark.parametrize('prefix', [b'', b'\x30', b'\x30\x82', engine.JKS_MAGIC, engine.JCEKS_MAGIC],
+@pytest.mark.parametrize('prefix', [b'', b'\x30', b'\x30\x82', codec.JKS_MAGIC, codec.JCEKS_MAGIC],
                          ids=['none', 'sequence', 'sequence-long', 'jks-magic', 'jceks-magic'])
 def test_random_bytes(pki, prefix):
     rng = random.Random(4711)
@@ -440,37 +443,37 @@ def test_random_bytes(pki, prefix):
         blob = prefix + bytes(bytearray(rng.getrandbits(8) for dummy in range(rng.randint(1, 400))))
         if blob.lstrip()[:10] == b'-----BEGIN':  # pragma: no cover - cannot happen with this seed
             continue
-        with pytest.raises(engine.CorruptStoreError) as exc:
-            engine.load_bytes(blob, STORE_PASSWORD)
+        with pytest.raises(model.CorruptStoreError) as exc:
+            codec.load_bytes(blob, STORE_PASSWORD)
         _assert_no_secret(pki, str(exc.value))
 
 
 def test_empty_and_text_input(pki):
-    with pytest.raises(engine.CorruptStoreError, match='the file is empty'):
-        engine.load_bytes(b'', STORE_PASSWORD)
-    with pytest.raises(engine.CorruptStoreError, match='neither a JKS, JCEKS nor PKCS#12'):
-        engine.load_bytes(b'keystore.password=' + STORE_PASSWORD.encode('ascii'), STORE_PASSWORD)
+    with pytest.raises(model.CorruptStoreError, match='the file is empty'):
+        codec.load_bytes(b'', STORE_PASSWORD)
+    with pytest.raises(model.CorruptStoreError, match='neither a JKS, JCEKS nor PKCS#12'):
+        codec.load_bytes(b'keystore.password=' + STORE_PASSWORD.encode('ascii'), STORE_PASSWORD)
     for pem in (pki.rsa_leaf.public_bytes(serialization.Encoding.PEM),
                 b'\n\n  ' + pki.rsa_leaf.public_bytes(serialization.Encoding.PEM),
                 pki.ec_key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                                          serialization.NoEncryption())):
-        with pytest.raises(engine.UnsupportedStoreError, match='PEM text') as exc:
-            engine.load_bytes(pem, STORE_PASSWORD)
+        with pytest.raises(model.UnsupportedStoreError, match='PEM text') as exc:
+            codec.load_bytes(pem, STORE_PASSWORD)
         _assert_no_secret(pki, str(exc.value))
     # a bare certificate in DER is ASN.1 but not PKCS#12
-    with pytest.raises(engine.CorruptStoreError) as exc:
-        engine.load_bytes(der_of(pki.root), STORE_PASSWORD)
+    with pytest.raises(model.CorruptStoreError) as exc:
+        codec.load_bytes(der_of(pki.root), STORE_PASSWORD)
     assert 'PKCS#12' in str(exc.value)
 
 
 def test_detect_type(pki):
-    assert engine.detect_type(pki.store_bytes('jks')) == 'jks'
-    assert engine.detect_type(pki.store_bytes('pkcs12')) == 'pkcs12'
-    assert engine.detect_type(engine.JCEKS_MAGIC + b'\x00\x00\x00\x02') == 'jceks'
-    with pytest.raises(engine.CorruptStoreError):
-        engine.detect_type(b'')
-    with pytest.raises(engine.UnsupportedStoreError):
-        engine.detect_type(b'-----BEGIN CERTIFICATE-----')
+    assert codec.detect_type(pki.store_bytes('jks')) == 'jks'
+    assert codec.detect_type(pki.store_bytes('pkcs12')) == 'pkcs12'
+    assert codec.detect_type(codec.JCEKS_MAGIC + b'\x00\x00\x00\x02') == 'jceks'
+    with pytest.raises(model.CorruptStoreError):
+        codec.detect_type(b'')
+    with pytest.raises(model.UnsupportedStoreError):
+        codec.detect_type(b'-----BEGIN CERTIFICATE-----')
 
 
 # ---- PKCS#12 files of other tools ----------------------------------------------------------------
@@ -481,14 +484,14 @@ def test_cryptography_pkcs12_chain_is_linked(pki, ca_order):
     cas = [pki.inter, pki.root] if ca_order == 0 else [pki.root, pki.inter]
     data = pkcs12.serialize_key_and_certificates(b'server', pki.ec_key, pki.ec_leaf, cas,
                                                  serialization.BestAvailableEncryption(STORE_PASSWORD.encode()))
-    store = engine.load_bytes(data, STORE_PASSWORD)
+    store = codec.load_bytes(data, STORE_PASSWORD)
     entry = store.get('server')
     assert entry.chain == pki.ec_chain
     assert entry.key_der == key_der_of(pki.ec_key)
     assert entry.local_key_id == hashlib.sha1(der_of(pki.ec_leaf)).digest()  # OpenSSL style
     assert store.extra_bags == []
     # our rewrite keeps the chain and the OpenSSL localKeyId
-    again = engine.load_bytes(engine.dump_bytes(store, STORE_PASSWORD), STORE_PASSWORD)
+    again = codec.load_bytes(codec.dump_bytes(store, STORE_PASSWORD), STORE_PASSWORD)
     assert again.get('server').chain == pki.ec_chain
     assert again.get('server').local_key_id == entry.local_key_id
 
@@ -499,7 +502,7 @@ def test_chain_links_by_friendly_name_without_key_id(pki):
                     [p12.cert_bag(der_of(pki.root)), p12.cert_bag(der_of(pki.rsa_leaf), u'named', None),
                      p12.cert_bag(der_of(pki.inter))],
                     STORE_PASSWORD)
-    store = engine.load_bytes(data, STORE_PASSWORD)
+    store = codec.load_bytes(data, STORE_PASSWORD)
     assert store.get('named').chain == pki.rsa_chain
     assert store.extra_bags == []
 
@@ -522,26 +525,26 @@ def test_unknown_and_orphan_bags_survive(pki):
                     [p12.cert_bag(der_of(pki.rsa_leaf), u'server', key_id), p12.cert_bag(der_of(pki.inter)),
                      p12.cert_bag(der_of(pki.root)), encrypted_opaque, sdsi_bag, orphan],
                     STORE_PASSWORD)
-    store = engine.load_bytes(data, STORE_PASSWORD)
+    store = codec.load_bytes(data, STORE_PASSWORD)
     assert store.aliases() == [u'server']
     assert store.get('server').chain == pki.rsa_chain
     expected = sorted([(plain_opaque, False), (encrypted_opaque, True), (sdsi_bag, True), (orphan, True)])
     assert sorted(store.extra_bags) == expected
     for encryption in ('modern', 'legacy'):
-        again = engine.load_bytes(engine.dump_bytes(store, STORE_PASSWORD, 'pkcs12', encryption), STORE_PASSWORD)
+        again = codec.load_bytes(codec.dump_bytes(store, STORE_PASSWORD, 'pkcs12', encryption), STORE_PASSWORD)
         assert sorted(again.extra_bags) == expected
         assert again.get('server').chain == pki.rsa_chain
         assert again.get('server').key_der == key_der_of(pki.rsa_key)
-    with pytest.raises(engine.UnsupportedStoreError, match='4 PKCS#12 bag'):
-        engine.dump_bytes(store, STORE_PASSWORD, 'jks')
+    with pytest.raises(model.UnsupportedStoreError, match='4 PKCS#12 bag'):
+        codec.dump_bytes(store, STORE_PASSWORD, 'jks')
 
 
 def test_unparseable_certificate_in_chain(pki):
     epki = p12.encrypt_epki(key_der_of(pki.rsa_key), STORE_PASSWORD, 'pbes2-aes256')
     data = p12.dump([p12.key_bag(epki, u'server', b'id')],
                     [p12.cert_bag(b'\x30\x03\x02\x01\x00', u'server', b'id')], STORE_PASSWORD)
-    with pytest.raises(engine.CorruptStoreError, match='certificate that is not valid DER'):
-        engine.load_bytes(data, STORE_PASSWORD)
+    with pytest.raises(model.CorruptStoreError, match='certificate that is not valid DER'):
+        codec.load_bytes(data, STORE_PASSWORD)
 
 
 def test_jceks_written_by_keytool(pki, keytool, tmp_path):
@@ -555,29 +558,29 @@ def test_jceks_written_by_keytool(pki, keytool, tmp_path):
                           stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     with open(path, 'rb') as handle:
         data = handle.read()
-    store = engine.load_bytes(data, STORE_PASSWORD)
+    store = codec.load_bytes(data, STORE_PASSWORD)
     assert store.store_type == 'jceks'
     assert sorted(store.aliases()) == ['aes', 'server']
-    algorithm, size = engine.secret_key_info(store.get('aes').plain)
+    algorithm, size = model.secret_key_info(store.get('aes').plain)
     assert (algorithm, size) == ('AES', 128)
     assert store.get('server').key_der is not None
-    with pytest.raises(engine.UnsupportedStoreError, match='JCEKS'):
-        engine.dump_bytes(store, STORE_PASSWORD)
-    converted = engine.load_bytes(engine.dump_bytes(store, STORE_PASSWORD, 'pkcs12'), STORE_PASSWORD)
+    with pytest.raises(model.UnsupportedStoreError, match='JCEKS'):
+        codec.dump_bytes(store, STORE_PASSWORD)
+    converted = codec.load_bytes(codec.dump_bytes(store, STORE_PASSWORD, 'pkcs12'), STORE_PASSWORD)
     assert converted.get('aes').plain == store.get('aes').plain
     assert converted.get('server').key_der == store.get('server').key_der
     assert converted.get('server').chain == store.get('server').chain
-    with pytest.raises(engine.WrongPasswordError):
-        engine.load_bytes(data, 'wrong')
+    with pytest.raises(model.WrongPasswordError):
+        codec.load_bytes(data, 'wrong')
 
 
 # ---- reports without secrets -------------------------------------------------------------------
 
 
 def test_entry_info_and_summary(pki):
-    store = engine.load_bytes(pki.store_bytes('pkcs12'), STORE_PASSWORD)
+    store = codec.load_bytes(pki.store_bytes('pkcs12'), STORE_PASSWORD)
     now = pki.now
-    infos = dict((e.alias, engine.entry_info(e, now)) for e in store.entries.values())
+    infos = dict((e.alias, certs.entry_info(e, now)) for e in store.entries.values())
     rsa = infos['rsa-server']
     assert rsa['type'] == 'private_key'
     assert rsa['creation_date'] == datetime.datetime.fromtimestamp(
@@ -589,7 +592,7 @@ def test_entry_info_and_summary(pki):
     assert rsa['chain'][0]['subject_alt_names'] == ['DNS:rsa.example.com', 'DNS:www.example.com']
     assert rsa['chain'][2]['self_signed'] and rsa['chain'][2]['is_ca']
     assert not rsa['chain'][0]['is_ca']
-    assert rsa['sha256'] == engine.fingerprint(der_of(pki.rsa_leaf))
+    assert rsa['sha256'] == certs.fingerprint(der_of(pki.rsa_leaf))
     assert rsa['days_remaining'] == 365
     assert rsa['key_protection'] == 'store_password'
     assert (infos['ec-server']['algorithm'], infos['ec-server']['size'], infos['ec-server']['days_remaining']) == \
@@ -602,25 +605,25 @@ def test_entry_info_and_summary(pki):
     assert root['serial'] == '%X' % pki.root.serial_number
     assert (infos['aes-key']['algorithm'], infos['aes-key']['size']) == ('AES', 256)
     assert (infos['hmac-key']['algorithm'], infos['hmac-key']['size']) == ('HmacSHA256', 256)
-    summary = engine.summary(store)
+    summary = certs.summary(store)
     assert summary['store_type'] == 'pkcs12'
-    assert summary['entries']['rsa-server'] == 'private_key ' + engine.fingerprint(der_of(pki.rsa_leaf))
+    assert summary['entries']['rsa-server'] == 'private_key ' + certs.fingerprint(der_of(pki.rsa_leaf))
     assert summary['entries']['aes-key'] == 'secret_key'
-    assert engine.summary(None) == {}
+    assert certs.summary(None) == {}
     _assert_no_secret(pki, json.dumps([infos, summary]))
 
 
 def test_fingerprint_format(pki):
     cert_der = der_of(pki.root)
-    fp = engine.fingerprint(cert_der)
+    fp = certs.fingerprint(cert_der)
     assert fp == ':'.join('%02X' % b for b in bytearray(pki.root.fingerprint(hashes.SHA256())))
     assert len(fp) == 32 * 3 - 1
-    assert engine.fingerprint(cert_der, 'sha1') == ':'.join(
+    assert certs.fingerprint(cert_der, 'sha1') == ':'.join(
         '%02X' % b for b in bytearray(pki.root.fingerprint(hashes.SHA1())))
 
 
 def test_expired_certificate_days_remaining_negative(pki):
-    info = engine.cert_info(der_of(pki.expired), pki.now)
+    info = certs.cert_info(der_of(pki.expired), pki.now)
     assert info['days_remaining'] == -10
 
 
@@ -640,39 +643,38 @@ def test_cert_info_of_a_key_this_cryptography_cannot_load(pki, monkeypatch):
         def public_key(self):
             raise UnsupportedAlgorithm('no such key type here')
 
-    monkeypatch.setattr(engine, 'load_cert', lambda data: NoKey(load_der_x509_certificate(data)))
-    info = engine.cert_info(der_of(pki.root), pki.now)
+    monkeypatch.setattr(certs, 'load_cert', lambda data: NoKey(load_der_x509_certificate(data)))
+    info = certs.cert_info(der_of(pki.root), pki.now)
     assert info['public_key_algorithm'] == '1.2.840.10045.2.1'  # id-ecPublicKey (the root's key is EC)
     assert info['public_key_size'] is None
     assert info['subject'] == pki.root.subject.rfc4514_string()
-    assert info['sha256'] == engine.fingerprint(der_of(pki.root))
-    assert engine._spki_algorithm(engine.raw_spki(der_of(pki.root))) == info['public_key_algorithm']
+    assert info['sha256'] == certs.fingerprint(der_of(pki.root))
+    assert certs._spki_algorithm(certs.raw_spki(der_of(pki.root))) == info['public_key_algorithm']
 
 
 def test_wrap_secret_key(pki):
-    wrapped = engine.wrap_secret_key('aes', b'\x01' * 16)
-    assert engine.secret_key_info(wrapped) == ('AES', 128)
-    assert engine.secret_key_info(engine.wrap_secret_key('DESede', b'\x02' * 24)) == ('DESede', 192)
-    with pytest.raises(engine.UnsupportedStoreError, match='ChaCha20'):
-        engine.wrap_secret_key('ChaCha20', b'\x00' * 32)
+    wrapped = model.wrap_secret_key('aes', b'\x01' * 16)
+    assert model.secret_key_info(wrapped) == ('AES', 128)
+    assert model.secret_key_info(model.wrap_secret_key('DESede', b'\x02' * 24)) == ('DESede', 192)
+    with pytest.raises(model.UnsupportedStoreError, match='ChaCha20'):
+        model.wrap_secret_key('ChaCha20', b'\x00' * 32)
 
 
 # ---- files -------------------------------------------------------------------------------------
 
 
-def test_read_file_and_read_store(pki, tmp_path):
+def test_read_file(pki, tmp_path):
     missing = str(tmp_path / 'missing.p12')
-    assert engine.read_file(missing) is None
-    assert engine.read_store(missing, STORE_PASSWORD) is None
-    with pytest.raises(engine.StoreFileError, match='is a directory'):
-        engine.read_file(str(tmp_path))
+    assert files.read_file(missing) is None
+    with pytest.raises(model.StoreFileError, match='is a directory'):
+        files.read_file(str(tmp_path))
     path = tmp_path / 'store.p12'
     path.write_bytes(pki.store_bytes('pkcs12'))
-    assert engine.read_file(str(path)) == path.read_bytes()
-    assert sorted(engine.read_store(str(path), STORE_PASSWORD).aliases()) == sorted(pki.store().aliases())
+    assert files.read_file(str(path)) == path.read_bytes()
+    assert sorted(codec.load_bytes(files.read_file(str(path)), STORE_PASSWORD).aliases()) == sorted(pki.store().aliases())
     # a path below a regular file is not readable (ENOTDIR): a clear error, not a traceback
-    with pytest.raises(engine.StoreFileError, match='cannot read .*below: Not a directory'):
-        engine.read_file(str(path / 'below'))
+    with pytest.raises(model.StoreFileError, match='cannot read .*below: Not a directory'):
+        files.read_file(str(path / 'below'))
 
 
 def _listing(directory):
@@ -681,13 +683,13 @@ def _listing(directory):
 
 def test_write_atomic_new_and_replace(tmp_path):
     path = str(tmp_path / 'store.p12')
-    engine.write_atomic(path, b'first')
+    files.write_atomic(path, b'first')
     with open(path, 'rb') as handle:
         assert handle.read() == b'first'
     assert os.stat(path).st_mode & 0o777 == 0o600
     os.chmod(path, 0o640)
     inode = os.stat(path).st_ino
-    engine.write_atomic(path, b'second')
+    files.write_atomic(path, b'second')
     with open(path, 'rb') as handle:
         assert handle.read() == b'second'
     assert os.stat(path).st_ino != inode  # replaced by rename, never rewritten in place
@@ -707,7 +709,7 @@ def test_write_atomic_failed_move_leaves_original(tmp_path):
         raise OSError(28, 'No space left on device')
 
     with pytest.raises(OSError):
-        engine.write_atomic(path, b'new content', move=failing_move)
+        files.write_atomic(path, b'new content', move=failing_move)
     # the temp file had the full new content, mode 0600, in the same directory
     assert seen == [(b'new content', 0o600, str(tmp_path))]
     with open(path, 'rb') as handle:
@@ -724,9 +726,9 @@ def test_write_atomic_failed_write_leaves_original(tmp_path, monkeypatch):
     def broken_fsync(fd):
         raise OSError(5, 'Input/output error')
 
-    monkeypatch.setattr(engine.os, 'fsync', broken_fsync)
+    monkeypatch.setattr(files.os, 'fsync', broken_fsync)
     with pytest.raises(OSError):
-        engine.write_atomic(path, b'new')
+        files.write_atomic(path, b'new')
     monkeypatch.undo()
     with open(path, 'rb') as handle:
         assert handle.read() == b'original'
@@ -734,13 +736,13 @@ def test_write_atomic_failed_write_leaves_original(tmp_path, monkeypatch):
 
 
 def test_write_atomic_missing_directory(tmp_path):
-    with pytest.raises(engine.StoreFileError, match='cannot write in'):
-        engine.write_atomic(str(tmp_path / 'nope' / 'store.p12'), b'data')
+    with pytest.raises(model.StoreFileError, match='cannot write in'):
+        files.write_atomic(str(tmp_path / 'nope' / 'store.p12'), b'data')
 
 
 def test_locked_missing_directory(tmp_path):
-    with pytest.raises(engine.StoreFileError, match='does not exist'):
-        with engine.locked(str(tmp_path / 'nope' / 'store.p12')):
+    with pytest.raises(model.StoreFileError, match='does not exist'):
+        with files.locked(str(tmp_path / 'nope' / 'store.p12')):
             pass  # pragma: no cover
 
 
@@ -755,14 +757,14 @@ def test_locked_serializes_threads(tmp_path):
     def worker():
         try:
             for dummy in range(5):
-                with engine.locked(path):
+                with files.locked(path):
                     inside.append(1)
                     if len(inside) > 1:
                         overlaps.append(len(inside))
                     with open(path) as handle:
                         value = int(handle.read())
                     time.sleep(0.002)
-                    engine.write_atomic(path, str(value + 1).encode('ascii'))
+                    files.write_atomic(path, str(value + 1).encode('ascii'))
                     inside.pop()
         except Exception as exc:  # pragma: no cover
             errors.append(exc)
@@ -792,7 +794,7 @@ sys.exit(0)
 def test_locked_excludes_other_processes(tmp_path):
     path = str(tmp_path / 'store.p12')
     probe = [sys.executable, '-c', LOCK_PROBE, str(tmp_path)]
-    with engine.locked(path):
+    with files.locked(path):
         assert subprocess.call(probe) == 3  # another process cannot take the directory lock
         assert not os.path.exists(path)  # and the lock leaves no file behind
     assert subprocess.call(probe) == 0
@@ -802,7 +804,7 @@ def test_locked_excludes_other_processes(tmp_path):
 def test_locked_released_on_exception(tmp_path):
     path = str(tmp_path / 'store.p12')
     with pytest.raises(RuntimeError):
-        with engine.locked(path):
+        with files.locked(path):
             raise RuntimeError('boom')
     probe = [sys.executable, '-c', LOCK_PROBE, str(tmp_path)]
     assert subprocess.call(probe) == 0

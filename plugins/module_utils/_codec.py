@@ -1,0 +1,337 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) javasec.keystore contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Keystore bytes <-> the model: type detection, JKS/JCEKS and PKCS#12 mapping, lossless rewrite.
+
+PRIVATE: this is not a public API of the collection and may change at any time.
+
+Everything the engine does not touch survives a rewrite: other keys (also ones protected by a
+password it does not know), secret keys, trusted certificates, chains, creation dates and
+PKCS#12 bags it does not interpret.
+"""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import time
+
+from ansible_collections.javasec.keystore.plugins.module_utils import _crypto_support as support
+from ansible_collections.javasec.keystore.plugins.module_utils import _der as der
+from ansible_collections.javasec.keystore.plugins.module_utils import _jks as jks
+from ansible_collections.javasec.keystore.plugins.module_utils import _pkcs12 as p12
+from ansible_collections.javasec.keystore.plugins.module_utils._certs import load_cert, raw_names
+from ansible_collections.javasec.keystore.plugins.module_utils._model import (
+    UNKNOWN_PASSWORD, CorruptStoreError, KeystoreError, Keystore, PrivateKeyEntry, Sealed, SecretKeyEntry,
+    TrustedCertEntry, UnsupportedStoreError, WrongKeyPasswordError, WrongPasswordError, wrap_secret_key)
+
+
+JKS_MAGIC = jks.JKS_MAGIC
+
+JCEKS_MAGIC = jks.JCEKS_MAGIC
+
+
+def detect_type(data):
+    if not data:
+        raise CorruptStoreError('the file is empty')
+    if data[:4] == JKS_MAGIC:
+        return 'jks'
+    if data[:4] == JCEKS_MAGIC:
+        return 'jceks'
+    if data[:1] == b'\x30':
+        return 'pkcs12'
+    if data.lstrip()[:10] == b'-----BEGIN':
+        raise UnsupportedStoreError('the file is PEM text, not a JKS or PKCS#12 keystore')
+    raise CorruptStoreError('the file is neither a JKS, JCEKS nor PKCS#12 keystore')
+
+
+def _timestamp_from_key_id(key_id):
+    if key_id and key_id.startswith(b'Time '):
+        try:
+            return int(key_id[5:].decode('ascii'))
+        except (UnicodeDecodeError, ValueError):
+            return None
+    return None
+
+
+def _load_jks(data, password, key_passwords):
+    try:
+        raw = jks.loads(data, password, key_passwords)
+    except jks.JksPasswordError:
+        raise WrongPasswordError('keystore password was incorrect (integrity check failed)')
+    except jks.JksKeyPasswordError as exc:
+        raise WrongKeyPasswordError('key password for alias "%s" was incorrect' % exc.alias)
+    except jks.JksUnsupportedError as exc:
+        raise UnsupportedStoreError('unsupported %s file: %s' % (detect_type(data).upper(), exc))
+    except jks.JksFormatError as exc:
+        raise CorruptStoreError('the %s file is truncated or corrupt: %s' % (detect_type(data).upper(), exc))
+    store = Keystore(raw.store_type)
+    for item in raw.entries:
+        if isinstance(item, jks.PrivateKeyEntry):
+            entry = PrivateKeyEntry(item.alias, item.chain, key_der=item.key, timestamp=item.timestamp)
+            if item.key is None:
+                entry.sealed = Sealed(raw.store_type, item.protected)
+                entry.key_password = UNKNOWN_PASSWORD
+            else:
+                own = key_passwords.get(item.alias.lower())
+                entry.key_password = own if own not in (None, password) else None
+            store.add(entry)
+        elif isinstance(item, jks.TrustedCertEntry):
+            store.add(TrustedCertEntry(item.alias, item.cert, item.timestamp))
+        else:
+            entry = SecretKeyEntry(item.alias, timestamp=item.timestamp)
+            try:
+                entry.plain = None if item.key is None else wrap_secret_key(item.algorithm, item.key)
+            except UnsupportedStoreError:  # an algorithm without an OID (a PBE password) stays as Java sealed it
+                entry.plain = None
+            if entry.plain is None:
+                entry.sealed = Sealed(raw.store_type, item.sealed)
+            store.add(entry)
+    return store
+
+
+def _issuer_of(cert_der, candidates, parsed_cert):
+    """The bag among candidates that issued cert_der: same raw name, verified signature preferred."""
+    issuer = raw_names(cert_der)[0]
+    matches = [b for b in candidates if raw_names(b.value)[1] == issuer]
+    cert = parsed_cert(cert_der)
+    for cand in matches:
+        cand_cert = parsed_cert(cand.value)
+        try:
+            if cert is not None and cand_cert is not None and support.is_issued_by(cert, cand_cert):
+                return cand
+        except support.CryptographyTooOld as exc:
+            raise UnsupportedStoreError(str(exc))
+    return matches[0] if matches else None
+
+
+def _load_pkcs12(data, password, key_passwords):
+    try:
+        bags, info = p12.load(data, password)
+    except p12.Pkcs12PasswordError:
+        raise WrongPasswordError('keystore password was incorrect (PKCS#12 integrity check failed)')
+    except p12.Pkcs12UnsupportedError as exc:
+        raise UnsupportedStoreError('unsupported PKCS#12 file: %s' % exc)
+    except p12.Pkcs12FormatError as exc:
+        raise CorruptStoreError('the PKCS#12 file is truncated or corrupt: %s' % exc)
+    legacy = info.get('mac') == 'sha1' or info.get('cert_protection', p12.OID_PBES2) != p12.OID_PBES2
+    store = Keystore('pkcs12', 'legacy' if legacy else 'modern')
+    certs = [b for b in bags if b.bag_type == p12.OID_CERT_BAG]
+    chain_certs = [b for b in certs if not b.trusted]
+    parsed = {}
+
+    def parsed_cert(cert_der):
+        """The cryptography object, or None for a certificate it cannot parse (kept as bytes)."""
+        if cert_der not in parsed:
+            try:
+                parsed[cert_der] = load_cert(cert_der)
+            except ValueError:
+                parsed[cert_der] = None
+        return parsed[cert_der]
+
+    used = set()
+    unnamed = [0]
+
+    def name_of(bag):
+        if bag.friendly_name:
+            return bag.friendly_name
+        unnamed[0] += 1
+        return str(unnamed[0])
+
+    for bag in bags:
+        if bag.bag_type in (p12.OID_SHROUDED_KEY_BAG, p12.OID_KEY_BAG):
+            alias = name_of(bag)
+            entry = PrivateKeyEntry(alias, [], timestamp=_timestamp_from_key_id(bag.local_key_id),
+                                    local_key_id=bag.local_key_id)
+            if bag.bag_type == p12.OID_KEY_BAG:
+                entry.key_der = bag.value
+            else:
+                try:
+                    entry.key_der = p12.decrypt_epki(bag.value, password)
+                except p12.Pkcs12PasswordError:
+                    own = key_passwords.get(alias.lower())
+                    if own is None:
+                        entry.sealed = Sealed('pkcs12', bag.value)
+                        entry.key_password = UNKNOWN_PASSWORD
+                    else:
+                        try:
+                            entry.key_der = p12.decrypt_epki(bag.value, own)
+                        except p12.Pkcs12PasswordError:
+                            raise WrongKeyPasswordError('key password for alias "%s" was incorrect' % alias)
+                        entry.key_password = own
+                except (p12.Pkcs12Error, der.DerError) as exc:
+                    raise CorruptStoreError('the key of alias "%s" cannot be read: %s' % (alias, exc))
+            leaf = None
+            for cand in chain_certs:
+                if bag.local_key_id is not None and cand.local_key_id == bag.local_key_id:
+                    leaf = cand
+                    break
+            if leaf is None and bag.friendly_name:
+                for cand in chain_certs:
+                    if cand.friendly_name == bag.friendly_name and cand.local_key_id is None:
+                        leaf = cand
+                        break
+            if leaf is not None:
+                used.add(id(leaf))
+                chain = [leaf.value]
+                try:
+                    while raw_names(chain[-1])[0] != raw_names(chain[-1])[1]:
+                        nxt = _issuer_of(chain[-1], chain_certs, parsed_cert)
+                        if nxt is None or nxt.value in chain:
+                            break
+                        chain.append(nxt.value)
+                        for b in chain_certs:
+                            if b.value == nxt.value:
+                                used.add(id(b))
+                except der.DerError:
+                    raise CorruptStoreError('the PKCS#12 file holds a certificate that is not valid DER')
+                entry.chain = chain
+            store.add(entry)
+        elif bag.bag_type == p12.OID_SECRET_BAG:
+            alias = name_of(bag)
+            entry = SecretKeyEntry(alias, timestamp=_timestamp_from_key_id(bag.local_key_id),
+                                   local_key_id=bag.local_key_id)
+            try:
+                entry.plain = p12.decrypt_epki(bag.value, password)
+            except p12.Pkcs12Error:
+                entry.sealed = Sealed('pkcs12', bag.raw)
+            store.add(entry)
+    for bag in certs:
+        if bag.trusted:
+            store.add(TrustedCertEntry(name_of(bag), bag.value, _timestamp_from_key_id(bag.local_key_id)))
+        elif id(bag) not in used:
+            store.extra_bags.append((bag.raw, bag.encrypted))
+    for bag in bags:
+        if bag.bag_type == 'opaque':
+            store.extra_bags.append((bag.raw, bag.encrypted))
+    return store
+
+
+def load_bytes(data, password, key_passwords=None):
+    """Parse keystore bytes of any supported type (detected by content)."""
+    if support.IMPORT_ERROR is not None:
+        raise UnsupportedStoreError('the cryptography library is required')
+    key_passwords = dict((k.lower(), v) for k, v in (key_passwords or {}).items())
+    store_type = detect_type(data)
+    if store_type in ('jks', 'jceks'):
+        return _load_jks(data, password, key_passwords)
+    return _load_pkcs12(data, password, key_passwords)
+
+
+def now_ms():
+    return int(time.time() * 1000)
+
+
+def _dump_jks(store, password):
+    if store.extra_bags:
+        raise UnsupportedStoreError(
+            'the keystore holds %d PKCS#12 bag(s) that belong to no entry (for example certificates without '
+            'an alias); JKS cannot represent them, keep the store as PKCS12' % len(store.extra_bags))
+    items = []
+    for entry in store.entries.values():
+        stamp = entry.timestamp if entry.timestamp is not None else now_ms()
+        if isinstance(entry, PrivateKeyEntry):
+            if entry.key_der is None:
+                if entry.sealed.store_type != 'jks':
+                    raise KeystoreError('the key of alias "%s" cannot be decrypted with the store password, so it '
+                                        'cannot be converted; give its key password' % entry.alias)
+                protected = entry.sealed.blob
+            else:
+                key_password = entry.key_password if entry.key_password is not None else password
+                protected = jks.protect_key(entry.key_der, key_password)
+            items.append(jks.PrivateKeyEntry(entry.alias, stamp, protected, entry.chain, None))
+        elif isinstance(entry, TrustedCertEntry):
+            items.append(jks.TrustedCertEntry(entry.alias, stamp, entry.cert))
+        else:
+            raise UnsupportedStoreError('JKS cannot hold the secret key entry "%s"; keep the store as PKCS12'
+                                        % entry.alias)
+    try:
+        return jks.dumps(items, password)
+    except jks.JksUnsupportedError as exc:
+        raise UnsupportedStoreError('cannot write JKS: %s' % exc)
+
+
+def _dump_pkcs12(store, password, encryption):
+    if any(ord(char) > 0x7F for char in password):
+        raise UnsupportedStoreError('Java cannot open a PKCS12 keystore whose password has non-ASCII characters '
+                                    '(keytool refuses such passwords too); use an ASCII password')
+    scheme = p12.key_scheme(encryption)
+    key_bags, cert_bags, written_chain = [], [], set()
+    key_ids = set()
+
+    def unique_key_id(entry):
+        key_id = entry.local_key_id
+        if key_id is None or key_id in key_ids:
+            stamp = entry.timestamp if entry.timestamp is not None else now_ms()
+            key_id = ('Time %d' % stamp).encode('ascii')
+            while key_id in key_ids:
+                stamp += 1
+                key_id = ('Time %d' % stamp).encode('ascii')
+        key_ids.add(key_id)
+        return key_id
+
+    for entry in store.entries.values():
+        if isinstance(entry, PrivateKeyEntry):
+            if entry.key_der is None:
+                if entry.sealed.store_type != 'pkcs12':
+                    raise KeystoreError('the key of alias "%s" is protected by a password other than the store '
+                                        'password and PKCS12 cannot hold it; give its key password so it can be '
+                                        're-protected' % entry.alias)
+                epki = entry.sealed.blob
+            else:
+                if entry.key_password is not None and entry.key_password != password:
+                    raise KeystoreError('PKCS12 keystores cannot protect the key of alias "%s" with a password '
+                                        'other than the store password (Java does not support it)' % entry.alias)
+                epki = p12.encrypt_epki(entry.key_der, password, scheme)
+            key_id = unique_key_id(entry)
+            key_bags.append(p12.key_bag(epki, entry.alias, key_id))
+            if entry.chain:
+                cert_bags.append(p12.cert_bag(entry.chain[0], entry.alias, key_id))
+                for cert in entry.chain[1:]:
+                    if cert not in written_chain:
+                        written_chain.add(cert)
+                        cert_bags.append(p12.cert_bag(cert))
+        elif isinstance(entry, SecretKeyEntry):
+            if entry.plain is None:
+                if entry.sealed.store_type != 'pkcs12':
+                    raise KeystoreError('the secret key "%s" cannot be decrypted, so it cannot be converted'
+                                        % entry.alias)
+                key_bags.append(entry.sealed.blob)
+                continue
+            epki = p12.encrypt_epki(entry.plain, password, scheme)
+            key_bags.append(p12.secret_bag(epki, entry.alias, unique_key_id(entry)))
+        elif isinstance(entry, TrustedCertEntry):
+            cert_bags.append(p12.cert_bag(entry.cert, entry.alias, None, trusted=True))
+    for raw, encrypted in store.extra_bags:
+        (cert_bags if encrypted else key_bags).append(raw)
+    return p12.dump(key_bags, cert_bags, password, encryption)
+
+
+def dump_bytes(store, password, store_type=None, encryption=None):
+    """Serialize the store (as store_type, default its own type)."""
+    store_type = store_type or store.store_type
+    if store_type == 'jks':
+        return _dump_jks(store, password)
+    if store_type == 'pkcs12':
+        return _dump_pkcs12(store, password, encryption or store.encryption)
+    if store_type == 'jceks':
+        raise UnsupportedStoreError('writing JCEKS keystores is not supported; convert the store to PKCS12 '
+                                    '(store_type: pkcs12) or JKS')
+    raise UnsupportedStoreError('unknown keystore type %s' % store_type)
+
+
+def change_password(store, new_password):
+    """Prepare store for a new store password.
+
+    Keys protected by the store password follow it (dump_bytes re-protects them); JKS keys with a
+    password of their own keep it. A PKCS#12 key the old password could not open cannot follow.
+    """
+    for entry in store.entries.values():
+        sealed = (isinstance(entry, PrivateKeyEntry) and entry.key_der is None) or \
+            (isinstance(entry, SecretKeyEntry) and entry.plain is None)
+        if sealed and store.store_type == 'pkcs12':
+            raise KeystoreError('the key of alias "%s" cannot be decrypted with the store password, so it cannot '
+                                'be re-protected with the new one' % entry.alias)
+        if isinstance(entry, PrivateKeyEntry) and entry.key_password == new_password:
+            entry.key_password = None
+    return store

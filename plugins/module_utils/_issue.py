@@ -1,0 +1,272 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) javasec.keystore contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Making keys and certificates: subjects, alternative names, key usages, signature algorithms,
+key generation and the certificates we sign (keytool -genkeypair, -gencert, -selfcert).
+
+PRIVATE: this is not a public API of the collection and may change at any time.
+"""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import datetime
+import ipaddress
+import re
+from typing import NamedTuple, Optional
+
+from ansible_collections.javasec.keystore.plugins.module_utils import _certs as certs
+from ansible_collections.javasec.keystore.plugins.module_utils._model import CertificateInputError
+
+try:
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, rsa
+    from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+except ImportError:
+    pass  # _crypto_support.dependency_problem() reports it, once, for every module
+
+
+# ---- names and extensions -------------------------------------------------------------------
+
+
+def parse_subject(subject):
+    """A dname string ('CN=a,OU=b,O=c,L=d,ST=e,C=f'; keytool also accepts S= for ST) or a dict."""
+    oids = {
+        'CN': NameOID.COMMON_NAME, 'OU': NameOID.ORGANIZATIONAL_UNIT_NAME, 'O': NameOID.ORGANIZATION_NAME,
+        'L': NameOID.LOCALITY_NAME, 'ST': NameOID.STATE_OR_PROVINCE_NAME, 'S': NameOID.STATE_OR_PROVINCE_NAME,
+        'C': NameOID.COUNTRY_NAME, 'EMAILADDRESS': NameOID.EMAIL_ADDRESS, 'DC': NameOID.DOMAIN_COMPONENT,
+        'SERIALNUMBER': NameOID.SERIAL_NUMBER, 'STREET': NameOID.STREET_ADDRESS,
+    }
+    aliases = {'COMMONNAME': 'CN', 'ORGANIZATIONALUNIT': 'OU', 'ORGANIZATION': 'O', 'LOCALITY': 'L',
+               'STATE': 'ST', 'COUNTRY': 'C', 'EMAIL': 'EMAILADDRESS'}
+    if isinstance(subject, dict):
+        pairs = list(subject.items())
+    else:
+        pairs = []
+        for part in re.split(r'(?<!\\),', subject):
+            if not part.strip():
+                continue
+            if '=' not in part:
+                raise CertificateInputError('subject part "%s" is not NAME=value' % part.strip())
+            name, value = part.split('=', 1)
+            pairs.append((name.strip(), value.strip().replace('\\,', ',')))
+    attrs = []
+    for name, value in pairs:
+        key = aliases.get(name.upper().replace('_', ''), name.upper())
+        if key not in oids:
+            raise CertificateInputError('unknown subject attribute %s' % name)
+        attrs.append(x509.NameAttribute(oids[key], str(value)))
+    if not attrs:
+        raise CertificateInputError('the subject is empty')
+    # keytool -dname and RFC 4514 list the most specific attribute (CN) first; DER stores it last.
+    return x509.Name(list(reversed(attrs)))
+
+
+def parse_sans(values):
+    out = []
+    for value in values or []:
+        if ':' not in value:
+            raise CertificateInputError('subject alternative name "%s" needs a type prefix (DNS:, IP:, URI:, email:)'
+                                        % value)
+        kind, name = value.split(':', 1)
+        kind = kind.strip().upper()
+        if kind == 'DNS':
+            out.append(x509.DNSName(name))
+        elif kind == 'IP':
+            try:
+                out.append(x509.IPAddress(ipaddress.ip_address(name)))
+            except ValueError:
+                raise CertificateInputError('"%s" is not an IP address' % name)
+        elif kind == 'URI':
+            out.append(x509.UniformResourceIdentifier(name))
+        elif kind in ('EMAIL', 'RFC822'):
+            out.append(x509.RFC822Name(name))
+        else:
+            raise CertificateInputError('unsupported subject alternative name type %s' % kind)
+    return out
+
+KEY_USAGES = ('digital_signature', 'content_commitment', 'key_encipherment', 'data_encipherment',
+              'key_agreement', 'key_cert_sign', 'crl_sign', 'encipher_only', 'decipher_only')
+
+EKU_NAMES = {
+    'server_auth': 'SERVER_AUTH', 'serverauth': 'SERVER_AUTH', 'client_auth': 'CLIENT_AUTH',
+    'clientauth': 'CLIENT_AUTH', 'code_signing': 'CODE_SIGNING', 'codesigning': 'CODE_SIGNING',
+    'email_protection': 'EMAIL_PROTECTION', 'emailprotection': 'EMAIL_PROTECTION',
+    'time_stamping': 'TIME_STAMPING', 'timestamping': 'TIME_STAMPING', 'ocsp_signing': 'OCSP_SIGNING',
+    'ocspsigning': 'OCSP_SIGNING',
+}
+
+
+def key_usage_extension(names):
+    flags = dict((k, False) for k in KEY_USAGES)
+    aliases = {'nonrepudiation': 'content_commitment', 'non_repudiation': 'content_commitment',
+               'digitalsignature': 'digital_signature', 'keyencipherment': 'key_encipherment',
+               'dataencipherment': 'data_encipherment', 'keyagreement': 'key_agreement',
+               'keycertsign': 'key_cert_sign', 'crlsign': 'crl_sign'}
+    for name in names:
+        key = name.strip().lower()
+        key = aliases.get(key.replace('_', ''), aliases.get(key, key))
+        if key not in flags:
+            raise CertificateInputError('unknown key usage %s' % name)
+        flags[key] = True
+    return x509.KeyUsage(**flags)
+
+
+def eku_extension(names):
+    oids = []
+    for name in names:
+        key = name.strip().lower()
+        if key in EKU_NAMES:
+            oids.append(getattr(ExtendedKeyUsageOID, EKU_NAMES[key]))
+        elif re.match(r'^[0-9]+(\.[0-9]+)+$', key):
+            oids.append(x509.ObjectIdentifier(key))
+        else:
+            raise CertificateInputError('unknown extended key usage %s' % name)
+    return x509.ExtendedKeyUsage(oids)
+
+
+def key_usage_names(key_usage):
+    out = []
+    for name in KEY_USAGES:
+        try:
+            if getattr(key_usage, name):
+                out.append(name)
+        except ValueError:  # encipher_only/decipher_only without key_agreement
+            continue
+    return out
+
+_EKU_NAMES = {
+    '1.3.6.1.5.5.7.3.1': 'server_auth', '1.3.6.1.5.5.7.3.2': 'client_auth', '1.3.6.1.5.5.7.3.3': 'code_signing',
+    '1.3.6.1.5.5.7.3.4': 'email_protection', '1.3.6.1.5.5.7.3.8': 'time_stamping', '1.3.6.1.5.5.7.3.9': 'ocsp_signing',
+}
+
+
+def eku_names(eku):
+    return [_EKU_NAMES.get(oid.dotted_string, oid.dotted_string) for oid in eku]
+
+
+# ---- keys, signature algorithms and certificates ----------------------------------------------
+
+
+def generate_key(key_type='rsa', key_size=None, curve=None):
+    if key_type == 'rsa':
+        return rsa.generate_private_key(public_exponent=65537, key_size=key_size or 2048)
+    if key_type == 'ec':
+        curves = {'secp256r1': ec.SECP256R1, 'secp384r1': ec.SECP384R1, 'secp521r1': ec.SECP521R1,
+                  'p-256': ec.SECP256R1, 'p-384': ec.SECP384R1, 'p-521': ec.SECP521R1}
+        name = (curve or 'secp256r1').lower()
+        if name not in curves:
+            raise CertificateInputError('unsupported curve %s' % curve)
+        return ec.generate_private_key(curves[name]())
+    if key_type == 'ed25519':
+        return ed25519.Ed25519PrivateKey.generate()
+    raise CertificateInputError('unsupported key type %s' % key_type)
+
+_HASHES = {'SHA224': 'SHA224', 'SHA256': 'SHA256', 'SHA384': 'SHA384', 'SHA512': 'SHA512'}
+
+
+def default_signature_algorithm(key):
+    """What keytool picks for the key: SHA256withRSA, SHA256/384/512withECDSA by curve, Ed25519..."""
+    if isinstance(key, rsa.RSAPrivateKey):
+        return 'SHA256withRSA'
+    if isinstance(key, ec.EllipticCurvePrivateKey):
+        size = key.curve.key_size
+        return 'SHA256withECDSA' if size <= 256 else ('SHA384withECDSA' if size <= 384 else 'SHA512withECDSA')
+    if isinstance(key, ed25519.Ed25519PrivateKey):
+        return 'Ed25519'
+    if isinstance(key, ed448.Ed448PrivateKey):
+        return 'Ed448'
+    if isinstance(key, dsa.DSAPrivateKey):
+        return 'SHA256withDSA'
+    raise CertificateInputError('keys of type %s cannot sign a certificate request' % type(key).__name__)
+
+
+class SignatureAlgorithm(NamedTuple):
+    """A signature algorithm as Java names it (SHA256withRSA, SHA384withECDSA, Ed25519...) and its hash."""
+    name: str
+    hash: Optional[object]  # a cryptography HashAlgorithm; None for EdDSA, which hashes internally
+
+
+def signature_for(key, name=None):
+    """The algorithm key signs with: name checked against the key and made canonical, or keytool's default.
+
+    One function for the certificates and the CSRs we sign, so that both accept and refuse the same names.
+    """
+    name = name or default_signature_algorithm(key)
+    upper = name.upper().replace('-', '')
+    if 'PSS' in upper or 'MGF1' in upper:
+        # Reading the hash off the name would sign PKCS#1 v1.5 where PSS was asked for.
+        raise CertificateInputError('signature algorithm %s (RSASSA-PSS) is not supported for what this collection '
+                                    'signs; use SHA256withRSA, SHA384withRSA or SHA512withRSA' % name)
+    if isinstance(key, (ed25519.Ed25519PrivateKey, ed448.Ed448PrivateKey)):
+        wanted = 'ED25519' if isinstance(key, ed25519.Ed25519PrivateKey) else 'ED448'
+        if upper not in (wanted, 'EDDSA'):
+            raise CertificateInputError('signature algorithm %s does not fit an %s key; use %s'
+                                        % (name, wanted.title(), wanted.title()))
+        return SignatureAlgorithm(default_signature_algorithm(key), None)
+    suffix = 'RSA' if isinstance(key, rsa.RSAPrivateKey) else 'ECDSA' if isinstance(
+        key, ec.EllipticCurvePrivateKey) else 'DSA'
+    match = re.match(r'^(SHA\d+)WITH([A-Z]+)$', upper)
+    if not match or match.group(2) != suffix or match.group(1) not in _HASHES:
+        algorithm = certs.public_key_info(key)[0]
+        raise CertificateInputError(
+            'signature algorithm %s does not fit a%s %s key; use SHA256with%s, SHA384with%s or SHA512with%s'
+            % (name, 'n' if algorithm in ('RSA', 'EC') else '', algorithm, suffix, suffix, suffix))
+    return SignatureAlgorithm('%swith%s' % (match.group(1), suffix), getattr(hashes, _HASHES[match.group(1)])())
+
+
+def build_certificate(subject_name, public_key, issuer_name, signing_key, validity_days, sans=None,
+                      key_usage=None, extended_key_usage=None, is_ca=False, signature_algorithm=None,
+                      issuer_public_key=None, not_before=None, serial=None, path_length=None):
+    """Sign a certificate; the extensions follow what keytool -genkeypair/-gencert writes."""
+    now = not_before or (datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(minutes=5))
+    builder = (x509.CertificateBuilder()
+               .subject_name(subject_name)
+               .issuer_name(issuer_name)
+               .public_key(public_key)
+               .serial_number(serial or x509.random_serial_number())
+               .not_valid_before(now)
+               .not_valid_after(now + datetime.timedelta(days=validity_days)))
+    builder = builder.add_extension(x509.SubjectKeyIdentifier.from_public_key(public_key), critical=False)
+    if issuer_public_key is not None:
+        builder = builder.add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(issuer_public_key),
+                                        critical=False)
+    if is_ca:
+        builder = builder.add_extension(x509.BasicConstraints(ca=True, path_length=path_length), critical=True)
+    if sans:
+        builder = builder.add_extension(x509.SubjectAlternativeName(sans), critical=False)
+    if key_usage:
+        builder = builder.add_extension(key_usage_extension(key_usage), critical=True)
+    if extended_key_usage:
+        builder = builder.add_extension(eku_extension(extended_key_usage), critical=False)
+    cert = builder.sign(signing_key, signature_for(signing_key, signature_algorithm).hash)
+    return cert.public_bytes(serialization.Encoding.DER)
+
+
+def renew_self_signed(old_der, key, validity_days, signature_algorithm=None):
+    """What keytool -selfcert does: a new self-signed certificate on key with the subject and extensions of old_der.
+
+    The key identifiers are computed from key, so that this also serves a new key.
+    """
+    old = certs.load_cert(old_der)
+    now = datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(minutes=5)
+    builder = (x509.CertificateBuilder()
+               .subject_name(old.subject)
+               .issuer_name(old.subject)
+               .public_key(key.public_key())
+               .serial_number(x509.random_serial_number())
+               .not_valid_before(now)
+               .not_valid_after(now + datetime.timedelta(days=validity_days)))
+    builder = builder.add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
+    for ext in old.extensions:
+        if isinstance(ext.value, x509.SubjectKeyIdentifier):
+            continue
+        if isinstance(ext.value, x509.AuthorityKeyIdentifier):
+            builder = builder.add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(key.public_key()),
+                                            critical=ext.critical)
+            continue
+        builder = builder.add_extension(ext.value, critical=ext.critical)
+    cert = builder.sign(key, signature_for(key, signature_algorithm).hash)
+    return cert.public_bytes(serialization.Encoding.DER)
