@@ -18,6 +18,9 @@ description:
   - Works in pure Python; keytool is not needed on the managed node.
 extends_documentation_fragment:
   - ansible.builtin.files
+  - javasec.keystore.attributes
+  - javasec.keystore.attributes.files
+  - javasec.keystore.attributes.idempotent
   - javasec.keystore.keystore
 options:
   key_passwords:
@@ -59,23 +62,19 @@ options:
         an existing file keeps its mode unless O(mode) is set.
 attributes:
   check_mode:
-    description: Can run in check_mode and return changed status prediction without modifying target.
     support: full
     details:
       - The certificates are still returned; O(dest) is not written.
   diff_mode:
-    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
     support: full
     details:
       - The diff shows the SHA-256 fingerprints and subjects of the certificates in O(dest) before and after.
   safe_file_operations:
-    description: Uses strict file operations to ensure proper permissions and avoid data corruption.
     support: full
     details:
       - O(dest) is written to a temporary file in the same directory and moved over the old one.
       - The keystore is only read, never written.
   idempotent:
-    description: When run twice in a row with the same arguments, the second run reports no change.
     support: full
     details:
       - O(dest) is rewritten only when its bytes differ from the export. Without O(dest) the module never

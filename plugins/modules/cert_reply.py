@@ -23,7 +23,10 @@ extends_documentation_fragment:
   - ansible.builtin.files
   - javasec.keystore.keystore
   - javasec.keystore.keystore.write
-  - javasec.keystore.keystore.attributes
+  - javasec.keystore.attributes
+  - javasec.keystore.attributes.files
+  - javasec.keystore.attributes.idempotent
+  - javasec.keystore.attributes.store
 options:
   alias:
     description: Alias of the private key entry.

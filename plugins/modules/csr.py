@@ -18,6 +18,9 @@ description:
   - Works in pure Python; keytool is not needed on the managed node.
 extends_documentation_fragment:
   - ansible.builtin.files
+  - javasec.keystore.attributes
+  - javasec.keystore.attributes.files
+  - javasec.keystore.attributes.idempotent
   - javasec.keystore.keystore
 options:
   alias:
@@ -82,24 +85,20 @@ options:
         an existing file keeps its mode unless O(mode) is set.
 attributes:
   check_mode:
-    description: Can run in check_mode and return changed status prediction without modifying target.
     support: full
     details:
       - The request is still created and returned; O(dest) is not written.
   diff_mode:
-    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
     support: full
     details:
       - The diff shows the metadata of the request in O(dest) before and after - subject, subject alternative names,
         key usages, extended key usages, signature algorithm and SHA-256 of the public key.
   safe_file_operations:
-    description: Uses strict file operations to ensure proper permissions and avoid data corruption.
     support: full
     details:
       - O(dest) is written to a temporary file in the same directory and moved over the old one.
       - The keystore is only read, never written.
   idempotent:
-    description: When run twice in a row with the same arguments, the second run reports no change.
     support: full
     details:
       - The request in O(dest) is compared by content (key, subject and extensions), not by bytes, since

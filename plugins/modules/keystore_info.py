@@ -17,7 +17,9 @@ description:
   - Never returns passwords or key material.
 extends_documentation_fragment:
   - javasec.keystore.keystore
-  - javasec.keystore.keystore.info_attributes
+  - javasec.keystore.attributes
+  - javasec.keystore.attributes.idempotent
+  - javasec.keystore.attributes.info_module
 options:
   expiring_within_days:
     description:

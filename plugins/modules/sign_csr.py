@@ -19,6 +19,9 @@ description:
   - "Meant to run where the CA lives, usually the controller (C(delegate_to: localhost))."
 extends_documentation_fragment:
   - ansible.builtin.files
+  - javasec.keystore.attributes
+  - javasec.keystore.attributes.files
+  - javasec.keystore.attributes.idempotent
 options:
   ca_path:
     description: Keystore (JKS or PKCS12) holding the CA's private key entry.
@@ -78,16 +81,12 @@ options:
     type: str
 attributes:
   check_mode:
-    description: Can run in check_mode and return changed status prediction without modifying target.
     support: full
   diff_mode:
-    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
     support: full
   safe_file_operations:
-    description: Uses strict file operations to ensure proper permissions and avoid data corruption.
     support: full
   idempotent:
-    description: When run twice in a row with the same arguments, the second run reports no change.
     support: full
     details:
       - Only with O(dest).

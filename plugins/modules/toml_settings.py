@@ -31,6 +31,10 @@ description:
   - Passwords are never returned or shown - see O(tables) and the diff_mode attribute.
 extends_documentation_fragment:
   - ansible.builtin.files
+  - javasec.keystore.attributes
+  - javasec.keystore.attributes.action
+  - javasec.keystore.attributes.files
+  - javasec.keystore.attributes.idempotent
 options:
   path:
     description:
@@ -109,27 +113,21 @@ requirements:
     managed node needs nothing but Python.
 attributes:
   action:
-    description: Indicates this has a corresponding action plugin so some parts of the options can be executed on
-      the controller.
     support: full
     details:
       - The file is read from the managed node, edited on the controller and written back on the node.
   check_mode:
-    description: Can run in check_mode and return changed status prediction without modifying target.
     support: full
   diff_mode:
-    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
     support: full
     details:
       - The diff is the text of the file before and after, with the values of password-like keys masked.
   safe_file_operations:
-    description: Uses strict file operations to ensure proper permissions and avoid data corruption.
     support: full
     details:
       - The new text is written to a temporary file in the same directory, synced, and moved over the old file,
         under an advisory lock on the directory.
   idempotent:
-    description: When run twice in a row with the same arguments, the second run reports no change.
     support: full
 seealso:
   - module: community.general.ini_file
