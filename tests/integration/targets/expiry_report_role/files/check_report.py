@@ -3,8 +3,9 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Structure of an expiry-report.html, as JSON on stdout, for the assertions of the expiry_report target.
 
-Parses the whole page with html.parser (tags must nest and close), the inline SVG with xml.etree (it must be
-well-formed XML on its own), and lists the rows of the certificates table and every http(s) reference.
+Parses the whole page with html.parser (tags must nest and close), decodes the report data embedded in
+<script type="application/json" id="report-data"> (the page's script draws the tables from it in the browser;
+tests/report/ checks that in Chromium), and lists the scripts and every http(s) reference.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -13,11 +14,9 @@ __metaclass__ = type
 import json
 import re
 import sys
-import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 
 VOID = {'area', 'base', 'br', 'col', 'embed', 'hr', 'img', 'input', 'link', 'meta', 'source', 'track', 'wbr'}
-SVG_NS = '{http://www.w3.org/2000/svg}'
 
 
 class Report(HTMLParser):
@@ -94,24 +93,15 @@ def main():
     if parser.stack:
         parser.errors.append('unclosed at the end: %s' % ', '.join(parser.stack))
 
-    svg = {'count': text.count('<svg'), 'errors': [], 'groups': [], 'texts': []}
-    for match in re.finditer(r'<svg\b.*?</svg>', text, re.S):
-        try:
-            root = ET.fromstring(match.group(0))
-        except ET.ParseError as exc:
-            svg['errors'].append(str(exc))
-            continue
-        if root.tag != SVG_NS + 'svg':
-            svg['errors'].append('root element is %s' % root.tag)
-        svg['groups'].extend(g.get('class') for g in root.iter(SVG_NS + 'g'))
-        svg['texts'].extend(''.join(t.itertext()) for t in root.iter(SVG_NS + 'text'))
-
+    data = re.search(r'<script type="application/json" id="report-data">(.*?)</script>', text, re.S)
     print(json.dumps({
         'errors': parser.errors,
         'tables': parser.tables,
-        'svg': svg,
-        'urls': sorted(set(re.findall(r'''https?://[^\s"'<>)]*''', text))),
-        'scripts': len(re.findall(r'<script\b', text, re.I)),
+        'data': json.loads(data.group(1)) if data else None,
+        # the raw embedded text: what the page's HTML parser sees, so markup in it must be escaped
+        'data_text': data.group(1) if data else '',
+        'urls': sorted(set(re.findall(r'''https?://[^\s"'<>)\\]*''', text))),
+        'scripts': re.findall(r'<script\b[^>]*>', text, re.I),
         'external_attributes': re.findall(r'''(?:src|href)\s*=\s*["'](?!#)[^"']*''', text),
     }))
 
