@@ -106,7 +106,7 @@ class ActionModule(ActionBase):
         try:
             requests = toml_edit.requests_of(params['tables'], state)
         except toml_edit.TomlEditError as exc:
-            return finish({'failed': True, 'msg': str(exc)})
+            return finish({'failed': True, 'msg': str(exc), 'error_type': type(exc).__name__})
         secrets = toml_edit.secret_values(requests)
 
         read = self._node(task_vars, 'read', params)
@@ -122,7 +122,7 @@ class ActionModule(ActionBase):
                 before, bom = toml_edit.decode(base64.b64decode(read['content']), path) if exists else ('', False)
                 edited = toml_edit.edit(before, requests, state, params['replace_secret_refs'], path)
             except toml_edit.TomlEditError as exc:
-                return finish({'failed': True, 'msg': str(exc)})
+                return finish({'failed': True, 'msg': str(exc), 'error_type': type(exc).__name__})
             result.update(changes=edited.changes, secret_refs_kept=edited.kept, tables=edited.tables)
             text_changed = edited.after != before or (not exists and state == 'present')
             status = read

@@ -15,26 +15,28 @@ import datetime
 import hashlib
 import re
 from collections import OrderedDict
+from typing import Any, Dict, Iterable, List, Optional, Tuple, Union
 
 from ansible_collections.javasec.keystore.plugins.module_utils import _crypto_support as support
 from ansible_collections.javasec.keystore.plugins.module_utils import _der as der
 from ansible_collections.javasec.keystore.plugins.module_utils._model import (
-    CertificateInputError, PrivateKeyEntry, SecretKeyEntry, TrustedCertEntry, secret_key_info)
+    CertificateInputError, Entry, Keystore, PrivateKeyEntry, SecretKeyEntry, TrustedCertEntry, secret_key_info)
 
-try:
-    from cryptography import x509
-    from cryptography.exceptions import UnsupportedAlgorithm
-    from cryptography.hazmat.primitives import serialization
-    from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, rsa
-    from cryptography.x509.oid import NameOID
-except ImportError:
-    pass  # _crypto_support.dependency_problem() reports it, once, for every module
+# Imported on first use (see _crypto_support.LazyModule); missing cryptography is reported once, by
+# _crypto_support.dependency_problem().
+x509 = support.x509
+serialization = support.serialization
+dsa = support.dsa
+ec = support.ec
+ed448 = support.ed448
+ed25519 = support.ed25519
+rsa = support.rsa
 
 
 # ---- facts (nothing secret) ----------------------------------------------------------------
 
 
-def fingerprint(data, algorithm='sha256'):
+def fingerprint(data: bytes, algorithm: str = 'sha256') -> str:
     """keytool-style fingerprint: uppercase hex bytes separated by colons."""
     digest = hashlib.new(algorithm, data).hexdigest().upper()
     return ':'.join(digest[i:i + 2] for i in range(0, len(digest), 2))
@@ -108,7 +110,7 @@ def _is_ca(cert):
         return False
 
 
-def iso_date(value):
+def iso_date(value: datetime.datetime) -> str:
     return value.strftime('%Y-%m-%dT%H:%M:%SZ')
 
 
@@ -119,7 +121,7 @@ def _raw_tbs_fields(cert_der):
     return tbs[1:] if tbs[0][:1] == b'\xa0' else tbs
 
 
-def raw_names(cert_der):
+def raw_names(cert_der: bytes) -> Tuple[bytes, bytes]:
     """(issuer, subject) of a certificate as DER, read without cryptography.
 
     cryptography rejects some certificates Java writes (DSA signatures with NULL parameters), so
@@ -128,10 +130,11 @@ def raw_names(cert_der):
     fields = _raw_tbs_fields(cert_der)
     return fields[2], fields[4]
 
+
 _SPKI_ALGORITHMS = {'1.2.840.113549.1.1.10': 'RSASSA-PSS'}
 
 
-def raw_spki(cert_der):
+def raw_spki(cert_der: bytes) -> bytes:
     """The SubjectPublicKeyInfo of a certificate as DER."""
     return _raw_tbs_fields(cert_der)[5]
 
@@ -150,7 +153,7 @@ def _unparsed_cert_info(cert_der, error):
     spki = raw_spki(cert_der)
     try:
         algorithm, size = public_key_info(serialization.load_der_public_key(spki))
-    except (ValueError, TypeError, UnsupportedAlgorithm):
+    except (ValueError, TypeError, support.UnsupportedAlgorithm):
         algorithm, size = _spki_algorithm(spki), None
     info = dict.fromkeys(('subject', 'issuer', 'serial', 'not_before', 'not_after', 'days_remaining',
                           'subject_alt_names', 'is_ca', 'self_signed'))
@@ -159,7 +162,7 @@ def _unparsed_cert_info(cert_der, error):
     return info
 
 
-def cert_info(cert_der, now=None):
+def cert_info(cert_der: bytes, now: Optional[datetime.datetime] = None) -> Dict[str, Any]:
     """Public facts about a certificate (nothing secret)."""
     try:
         cert = load_cert(cert_der)
@@ -169,7 +172,7 @@ def cert_info(cert_der, now=None):
     not_after = cert_not_after(cert)
     try:
         algorithm, size = public_key_info(cert.public_key())
-    except UnsupportedAlgorithm:
+    except support.UnsupportedAlgorithm:
         # cryptography before 38 cannot load RSASSA-PSS keys (keytool -keyalg RSASSA-PSS): report the rest
         algorithm, size = _spki_algorithm(raw_spki(cert_der)), None
     return {
@@ -189,7 +192,7 @@ def cert_info(cert_der, now=None):
     }
 
 
-def entry_fingerprint(entry):
+def entry_fingerprint(entry: Entry) -> Optional[str]:
     if isinstance(entry, PrivateKeyEntry):
         return fingerprint(entry.chain[0]) if entry.chain else None
     if isinstance(entry, TrustedCertEntry):
@@ -203,7 +206,7 @@ def _date(timestamp):
     return iso_date(datetime.datetime.fromtimestamp(timestamp / 1000.0, datetime.timezone.utc))
 
 
-def entry_info(entry, now=None):
+def entry_info(entry: Entry, now: Optional[datetime.datetime] = None) -> Dict[str, Any]:
     """What keystore_info reports about an entry. Never key material."""
     info = {'alias': entry.alias, 'type': entry.kind, 'creation_date': _date(entry.timestamp)}
     if isinstance(entry, PrivateKeyEntry):
@@ -230,7 +233,7 @@ def entry_info(entry, now=None):
     return info
 
 
-def summary(store):
+def summary(store: Optional[Keystore]) -> Dict[str, Any]:
     """Metadata for diffs: type and alias -> entry type and SHA-256 (no secrets)."""
     if store is None:
         return {}
@@ -255,7 +258,7 @@ def to_bytes(data):
     return data.encode('utf-8') if not isinstance(data, bytes) else data
 
 
-def load_certificates(data, what='input'):
+def load_certificates(data: Union[str, bytes], what: str = 'input') -> List[bytes]:
     """All certificates of PEM text (one or many) or of one DER certificate, as DER bytes in input order."""
     data = to_bytes(data)
     blocks = PEM_CERT.findall(data)
@@ -322,11 +325,11 @@ def cert_public_key(cert, what=None):
         raise CertificateInputError(str(exc))
 
 
-def public_der(public_key):
+def public_der(public_key: Any) -> bytes:
     return public_key.public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
 
 
-def key_matches_cert(key_der, cert_der):
+def key_matches_cert(key_der: bytes, cert_der: bytes) -> bool:
     return public_der(load_key(key_der).public_key()) == public_der(cert_public_key(load_cert(cert_der)))
 
 
@@ -337,7 +340,7 @@ def _signed_by(cert, issuer):
         raise CertificateInputError(str(exc))
 
 
-def build_chain(leaf_der, candidates, verify=True):
+def build_chain(leaf_der: bytes, candidates: Iterable[bytes], verify: bool = True) -> List[bytes]:
     """Order a chain leaf -> root from the leaf and any pool of certificates (DER), in any order.
 
     With verify, each link must be a valid signature by the next certificate. Returns
@@ -363,7 +366,8 @@ def build_chain(leaf_der, candidates, verify=True):
     return chain, None
 
 
-def complete_chain(leaf_der, pool, validate=True, what='certificate', extra_source='ca_path'):
+def complete_chain(leaf_der: bytes, pool: Iterable[bytes], validate: bool = True, what: str = 'certificate',
+                   extra_source: str = 'ca_path') -> List[bytes]:
     """build_chain, failing with an explanation when an issuer is missing (unless validate is off)."""
     chain, missing = build_chain(leaf_der, pool, verify=validate)
     if missing is not None and validate:
@@ -409,18 +413,19 @@ def chain_summary(chain):
                     'not_after': iso_date(cert_not_after(cert)), 'sha256': fingerprint(cert_der)})
     return out
 
+
 _SLUG = re.compile(r'[^a-z0-9]+')
 
 
-def derive_alias(cert_der):
+def derive_alias(cert_der: bytes) -> str:
     """Stable lowercase alias: CN (or first RDN) slug plus the first 8 hex digits of the SHA-256."""
     cert = load_cert(cert_der)
-    names = cert.subject.get_attributes_for_oid(NameOID.COMMON_NAME) or list(cert.subject)
+    names = cert.subject.get_attributes_for_oid(x509.NameOID.COMMON_NAME) or list(cert.subject)
     base = _SLUG.sub('-', str(names[0].value).lower()).strip('-')[:40] if names else 'cert'
     return '%s-%s' % (base or 'cert', fingerprint(cert_der).replace(':', '')[:8].lower())
 
 
-def pem(cert_der):
+def pem(cert_der: bytes) -> str:
     return load_cert(cert_der).public_bytes(serialization.Encoding.PEM).decode('ascii')
 
 

@@ -15,6 +15,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import time
+from typing import Dict, Optional
 
 from ansible_collections.javasec.keystore.plugins.module_utils import _crypto_support as support
 from ansible_collections.javasec.keystore.plugins.module_utils import _der as der
@@ -31,7 +32,7 @@ JKS_MAGIC = jks.JKS_MAGIC
 JCEKS_MAGIC = jks.JCEKS_MAGIC
 
 
-def detect_type(data):
+def detect_type(data: bytes) -> str:
     if not data:
         raise CorruptStoreError('the file is empty')
     if data[:4] == JKS_MAGIC:
@@ -207,18 +208,18 @@ def _load_pkcs12(data, password, key_passwords):
     return store
 
 
-def load_bytes(data, password, key_passwords=None):
+def load_bytes(data: bytes, password: str, key_passwords: Optional[Dict[str, str]] = None) -> Keystore:
     """Parse keystore bytes of any supported type (detected by content)."""
     if support.IMPORT_ERROR is not None:
         raise UnsupportedStoreError('the cryptography library is required')
-    key_passwords = dict((k.lower(), v) for k, v in (key_passwords or {}).items())
+    key_passwords = {k.lower(): v for k, v in (key_passwords or {}).items()}
     store_type = detect_type(data)
     if store_type in ('jks', 'jceks'):
         return _load_jks(data, password, key_passwords)
     return _load_pkcs12(data, password, key_passwords)
 
 
-def now_ms():
+def now_ms() -> int:
     return int(time.time() * 1000)
 
 
@@ -307,7 +308,8 @@ def _dump_pkcs12(store, password, encryption):
     return p12.dump(key_bags, cert_bags, password, encryption)
 
 
-def dump_bytes(store, password, store_type=None, encryption=None):
+def dump_bytes(store: Keystore, password: str, store_type: Optional[str] = None,
+               encryption: Optional[str] = None) -> bytes:
     """Serialize the store (as store_type, default its own type)."""
     store_type = store_type or store.store_type
     if store_type == 'jks':
@@ -320,7 +322,7 @@ def dump_bytes(store, password, store_type=None, encryption=None):
     raise UnsupportedStoreError('unknown keystore type %s' % store_type)
 
 
-def change_password(store, new_password):
+def change_password(store: Keystore, new_password: str) -> Keystore:
     """Prepare store for a new store password.
 
     Keys protected by the store password follow it (dump_bytes re-protects them); JKS keys with a

@@ -16,6 +16,7 @@ every CA-signed chain look incomplete on Debian 12).
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import importlib
 import re
 import traceback
 
@@ -26,10 +27,7 @@ MINIMUM_VERSION = '3.4.8'
 
 try:
     import cryptography
-    from cryptography import x509
     from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, padding, rsa
 except ImportError:
     IMPORT_ERROR = traceback.format_exc()
     CRYPTOGRAPHY_VERSION = None
@@ -42,6 +40,46 @@ except ImportError:
 else:
     IMPORT_ERROR = None
     CRYPTOGRAPHY_VERSION = cryptography.__version__
+
+
+class LazyModule:
+    """Stands for a cryptography module until code first uses one of its attributes, then imports it.
+
+    Importing cryptography's X.509 layer costs more than all else a no-op task does on the managed
+    node (the overhead section of benchmarks/truststore_bench.py measures a no-op task against
+    ansible.builtin.stat); a task that finds nothing to change never parses
+    a certificate, so it should not pay for it. Attribute use only: `x509.Name`, `rsa.RSAPublicKey`.
+    """
+
+    def __init__(self, name):
+        self._name = name
+        self._module = None
+
+    def __getattr__(self, attribute):
+        if attribute.startswith('__'):  # copy, pickle and pytest probe dunders: not ours to import for
+            raise AttributeError(attribute)
+        if self._module is None:
+            self._module = importlib.import_module(self._name)
+        return getattr(self._module, attribute)
+
+    def __repr__(self):
+        return '<lazy module %s>' % self._name
+
+
+def lazy(name):
+    """A LazyModule for name (nothing is imported until first use)."""
+    return LazyModule(name)
+
+
+x509 = lazy('cryptography.x509')
+hashes = lazy('cryptography.hazmat.primitives.hashes')
+serialization = lazy('cryptography.hazmat.primitives.serialization')
+padding = lazy('cryptography.hazmat.primitives.asymmetric.padding')
+dsa = lazy('cryptography.hazmat.primitives.asymmetric.dsa')
+ec = lazy('cryptography.hazmat.primitives.asymmetric.ec')
+ed448 = lazy('cryptography.hazmat.primitives.asymmetric.ed448')
+ed25519 = lazy('cryptography.hazmat.primitives.asymmetric.ed25519')
+rsa = lazy('cryptography.hazmat.primitives.asymmetric.rsa')
 
 
 def _triple_des():
@@ -70,7 +108,7 @@ VERSION = version_tuple(CRYPTOGRAPHY_VERSION) if CRYPTOGRAPHY_VERSION else None
 
 # Certificate.verify_directly_issued_by (cryptography 40). Tests set this to False to run the
 # fallback on a new library.
-HAS_VERIFY_DIRECTLY_ISSUED_BY = IMPORT_ERROR is None and hasattr(x509.Certificate, 'verify_directly_issued_by')
+HAS_VERIFY_DIRECTLY_ISSUED_BY = VERSION is not None and VERSION >= (40, 0, 0)
 
 # keytool -keyalg RSASSA-PSS writes keys whose algorithm is id-RSASSA-PSS; cryptography loads them
 # (as RSA keys) only from 38 on.

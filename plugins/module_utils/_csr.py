@@ -10,16 +10,20 @@ PRIVATE: this is not a public API of the collection and may change at any time.
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+from typing import Any, Dict, Optional
+
 from ansible_collections.javasec.keystore.plugins.module_utils import _certs as certs
 from ansible_collections.javasec.keystore.plugins.module_utils import _crypto_support as support
 from ansible_collections.javasec.keystore.plugins.module_utils import _issue as issue
 
-try:
-    from cryptography import x509
-    from cryptography.hazmat.primitives import serialization
-    from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519, rsa
-except ImportError:
-    pass  # _crypto_support.dependency_problem() reports it, once, for every module
+# Imported on first use (see _crypto_support.LazyModule); missing cryptography is reported once, by
+# _crypto_support.dependency_problem().
+x509 = support.x509
+serialization = support.serialization
+ec = support.ec
+ed448 = support.ed448
+ed25519 = support.ed25519
+rsa = support.rsa
 
 
 def requested_extensions(sans, key_usage, extended_key_usage):
@@ -41,7 +45,7 @@ def build_csr(key, name, extensions, hash_algorithm):
     return builder.sign(key, hash_algorithm)
 
 
-def load_csr(data):
+def load_csr(data: Optional[bytes]) -> Optional['x509.CertificateSigningRequest']:
     """A CSR from PEM (also keytool's NEW CERTIFICATE REQUEST) or DER bytes; None when it is not one."""
     if data is None:
         return None
@@ -79,7 +83,7 @@ def _extensions(csr):
     return out
 
 
-def csr_facts(csr):
+def csr_facts(csr: Any) -> Dict[str, Any]:
     """Public metadata of a CSR, for diffs and results."""
     facts = {
         'subject': csr.subject.rfc4514_string(),
@@ -110,9 +114,9 @@ def csr_matches(csr, public_key_der, name, extensions, signature_algorithm):
         return False
     if _signature_name(csr) != signature_algorithm:
         return False
-    wanted = dict((value.oid.dotted_string, (critical, value)) for value, critical in extensions)
+    wanted = {value.oid.dotted_string: (critical, value) for value, critical in extensions}
     return _extensions(csr) == wanted
 
 
-def csr_pem(csr):
+def csr_pem(csr: Any) -> str:
     return csr.public_bytes(serialization.Encoding.PEM).decode('ascii')

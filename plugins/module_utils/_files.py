@@ -14,6 +14,7 @@ import contextlib
 import errno
 import os
 import tempfile
+from typing import Callable, Iterator, Optional
 
 from ansible_collections.javasec.keystore.plugins.module_utils._model import StoreFileError
 
@@ -23,7 +24,7 @@ except ImportError:  # pragma: no cover - not on POSIX
     fcntl = None
 
 
-def read_file(path):
+def read_file(path: str) -> Optional[bytes]:
     """Return the bytes of path, or None when it does not exist."""
     if os.path.isdir(path):
         raise StoreFileError('%s is a directory, not a keystore file' % path)
@@ -37,7 +38,7 @@ def read_file(path):
 
 
 @contextlib.contextmanager
-def locked(path):
+def locked(path: str) -> Iterator[None]:
     """Hold an exclusive advisory lock for a read-modify-write of path.
 
     The lock is taken on the directory: the store file itself is replaced by rename, so a lock
@@ -60,7 +61,7 @@ def locked(path):
             os.close(fd)
 
 
-def write_atomic(path, data, move=None):
+def write_atomic(path: str, data: bytes, move: Optional[Callable[[str, str], object]] = None) -> None:
     """Write data next to path in a 0600 temp file, fsync it, then move it over path."""
     directory = os.path.dirname(os.path.abspath(path))
     try:

@@ -14,30 +14,34 @@ __metaclass__ = type
 import datetime
 import ipaddress
 import re
-from typing import NamedTuple, Optional
+from typing import Any, Dict, List, NamedTuple, Optional, Union
 
 from ansible_collections.javasec.keystore.plugins.module_utils import _certs as certs
+from ansible_collections.javasec.keystore.plugins.module_utils import _crypto_support as support
 from ansible_collections.javasec.keystore.plugins.module_utils._model import CertificateInputError
 
-try:
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, rsa
-    from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
-except ImportError:
-    pass  # _crypto_support.dependency_problem() reports it, once, for every module
+# Imported on first use (see _crypto_support.LazyModule); missing cryptography is reported once, by
+# _crypto_support.dependency_problem().
+x509 = support.x509
+hashes = support.hashes
+serialization = support.serialization
+dsa = support.dsa
+ec = support.ec
+ed448 = support.ed448
+ed25519 = support.ed25519
+rsa = support.rsa
 
 
 # ---- names and extensions -------------------------------------------------------------------
 
 
-def parse_subject(subject):
+def parse_subject(subject: Union[str, Dict[str, str]]) -> 'x509.Name':
     """A dname string ('CN=a,OU=b,O=c,L=d,ST=e,C=f'; keytool also accepts S= for ST) or a dict."""
     oids = {
-        'CN': NameOID.COMMON_NAME, 'OU': NameOID.ORGANIZATIONAL_UNIT_NAME, 'O': NameOID.ORGANIZATION_NAME,
-        'L': NameOID.LOCALITY_NAME, 'ST': NameOID.STATE_OR_PROVINCE_NAME, 'S': NameOID.STATE_OR_PROVINCE_NAME,
-        'C': NameOID.COUNTRY_NAME, 'EMAILADDRESS': NameOID.EMAIL_ADDRESS, 'DC': NameOID.DOMAIN_COMPONENT,
-        'SERIALNUMBER': NameOID.SERIAL_NUMBER, 'STREET': NameOID.STREET_ADDRESS,
+        'CN': x509.NameOID.COMMON_NAME, 'OU': x509.NameOID.ORGANIZATIONAL_UNIT_NAME, 'O': x509.NameOID.ORGANIZATION_NAME,
+        'L': x509.NameOID.LOCALITY_NAME, 'ST': x509.NameOID.STATE_OR_PROVINCE_NAME, 'S': x509.NameOID.STATE_OR_PROVINCE_NAME,
+        'C': x509.NameOID.COUNTRY_NAME, 'EMAILADDRESS': x509.NameOID.EMAIL_ADDRESS, 'DC': x509.NameOID.DOMAIN_COMPONENT,
+        'SERIALNUMBER': x509.NameOID.SERIAL_NUMBER, 'STREET': x509.NameOID.STREET_ADDRESS,
     }
     aliases = {'COMMONNAME': 'CN', 'ORGANIZATIONALUNIT': 'OU', 'ORGANIZATION': 'O', 'LOCALITY': 'L',
                'STATE': 'ST', 'COUNTRY': 'C', 'EMAIL': 'EMAILADDRESS'}
@@ -64,7 +68,7 @@ def parse_subject(subject):
     return x509.Name(list(reversed(attrs)))
 
 
-def parse_sans(values):
+def parse_sans(values: Optional[List[str]]) -> List['x509.GeneralName']:
     out = []
     for value in values or []:
         if ':' not in value:
@@ -87,6 +91,7 @@ def parse_sans(values):
             raise CertificateInputError('unsupported subject alternative name type %s' % kind)
     return out
 
+
 KEY_USAGES = ('digital_signature', 'content_commitment', 'key_encipherment', 'data_encipherment',
               'key_agreement', 'key_cert_sign', 'crl_sign', 'encipher_only', 'decipher_only')
 
@@ -100,7 +105,7 @@ EKU_NAMES = {
 
 
 def key_usage_extension(names):
-    flags = dict((k, False) for k in KEY_USAGES)
+    flags = dict.fromkeys(KEY_USAGES, False)
     aliases = {'nonrepudiation': 'content_commitment', 'non_repudiation': 'content_commitment',
                'digitalsignature': 'digital_signature', 'keyencipherment': 'key_encipherment',
                'dataencipherment': 'data_encipherment', 'keyagreement': 'key_agreement',
@@ -119,7 +124,7 @@ def eku_extension(names):
     for name in names:
         key = name.strip().lower()
         if key in EKU_NAMES:
-            oids.append(getattr(ExtendedKeyUsageOID, EKU_NAMES[key]))
+            oids.append(getattr(x509.ExtendedKeyUsageOID, EKU_NAMES[key]))
         elif re.match(r'^[0-9]+(\.[0-9]+)+$', key):
             oids.append(x509.ObjectIdentifier(key))
         else:
@@ -127,7 +132,7 @@ def eku_extension(names):
     return x509.ExtendedKeyUsage(oids)
 
 
-def key_usage_names(key_usage):
+def key_usage_names(key_usage: 'x509.KeyUsage') -> List[str]:
     out = []
     for name in KEY_USAGES:
         try:
@@ -137,13 +142,14 @@ def key_usage_names(key_usage):
             continue
     return out
 
+
 _EKU_NAMES = {
     '1.3.6.1.5.5.7.3.1': 'server_auth', '1.3.6.1.5.5.7.3.2': 'client_auth', '1.3.6.1.5.5.7.3.3': 'code_signing',
     '1.3.6.1.5.5.7.3.4': 'email_protection', '1.3.6.1.5.5.7.3.8': 'time_stamping', '1.3.6.1.5.5.7.3.9': 'ocsp_signing',
 }
 
 
-def eku_names(eku):
+def eku_names(eku: 'x509.ExtendedKeyUsage') -> List[str]:
     return [_EKU_NAMES.get(oid.dotted_string, oid.dotted_string) for oid in eku]
 
 
@@ -164,10 +170,11 @@ def generate_key(key_type='rsa', key_size=None, curve=None):
         return ed25519.Ed25519PrivateKey.generate()
     raise CertificateInputError('unsupported key type %s' % key_type)
 
+
 _HASHES = {'SHA224': 'SHA224', 'SHA256': 'SHA256', 'SHA384': 'SHA384', 'SHA512': 'SHA512'}
 
 
-def default_signature_algorithm(key):
+def default_signature_algorithm(key: Any) -> str:
     """What keytool picks for the key: SHA256withRSA, SHA256/384/512withECDSA by curve, Ed25519..."""
     if isinstance(key, rsa.RSAPrivateKey):
         return 'SHA256withRSA'
@@ -189,7 +196,7 @@ class SignatureAlgorithm(NamedTuple):
     hash: Optional[object]  # a cryptography HashAlgorithm; None for EdDSA, which hashes internally
 
 
-def signature_for(key, name=None):
+def signature_for(key: Any, name: Optional[str] = None) -> SignatureAlgorithm:
     """The algorithm key signs with: name checked against the key and made canonical, or keytool's default.
 
     One function for the certificates and the CSRs we sign, so that both accept and refuse the same names.

@@ -32,17 +32,15 @@ import hashlib
 import hmac
 import os
 import struct
-import traceback
 
 from ansible_collections.javasec.keystore.plugins.module_utils import _crypto_support as support
 from ansible_collections.javasec.keystore.plugins.module_utils import _der as der
 
-CRYPTOGRAPHY_IMPORT_ERROR = None
 try:
     from cryptography.hazmat.primitives import padding as sym_padding
     from cryptography.hazmat.primitives.ciphers import Cipher, modes
 except ImportError:
-    CRYPTOGRAPHY_IMPORT_ERROR = traceback.format_exc()
+    pass  # _crypto_support.dependency_problem() reports it, once, for every module
 
 TripleDES = support.TripleDES
 
@@ -336,7 +334,7 @@ def _pbe_md5_3des_decrypt(params_der, password, data, accept):
     into [d, a, b, d]; both are tried. accept(plain) tells a right password from a lucky padding.
     """
     salt, iterations = _pbe_parameters(params_der)
-    if TripleDES is None or CRYPTOGRAPHY_IMPORT_ERROR:
+    if TripleDES is None or support.IMPORT_ERROR is not None:
         raise JksUnsupportedError('%s needs 3DES, which this cryptography does not offer' % PBE_MD5_3DES)
     if not data or len(data) % 8:
         raise JksFormatError('%s data is not a whole number of blocks' % PBE_MD5_3DES)

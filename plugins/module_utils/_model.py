@@ -14,7 +14,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from collections import OrderedDict
-from typing import NamedTuple
+from typing import List, NamedTuple, Optional, Tuple
 
 from ansible_collections.javasec.keystore.plugins.module_utils import _der as der
 
@@ -66,12 +66,13 @@ class Sealed(NamedTuple):
     store_type: str
     blob: bytes
 
+
 STORE_TYPES = ('jks', 'pkcs12')
 
 UNKNOWN_PASSWORD = object()  # key_password of a key whose own password was not given
 
 
-class Entry(object):
+class Entry:
     kind = 'unknown'
 
     def __init__(self, alias, timestamp=None):
@@ -90,7 +91,7 @@ class PrivateKeyEntry(Entry):
 
     def __init__(self, alias, chain, key_der=None, timestamp=None, key_password=None, sealed=None,
                  local_key_id=None):
-        super(PrivateKeyEntry, self).__init__(alias, timestamp)
+        super().__init__(alias, timestamp)
         self.chain = list(chain)
         self.key_der = key_der
         self.key_password = key_password
@@ -102,7 +103,7 @@ class TrustedCertEntry(Entry):
     kind = 'trusted_cert'
 
     def __init__(self, alias, cert, timestamp=None):
-        super(TrustedCertEntry, self).__init__(alias, timestamp)
+        super().__init__(alias, timestamp)
         self.cert = cert
 
 
@@ -111,13 +112,13 @@ class SecretKeyEntry(Entry):
     kind = 'secret_key'
 
     def __init__(self, alias, plain=None, timestamp=None, sealed=None, local_key_id=None):
-        super(SecretKeyEntry, self).__init__(alias, timestamp)
+        super().__init__(alias, timestamp)
         self.plain = plain
         self.sealed = sealed
         self.local_key_id = local_key_id
 
 
-class Keystore(object):
+class Keystore:
     """An ordered set of entries, keyed by lowercase alias, plus PKCS#12 bags kept verbatim."""
 
     def __init__(self, store_type='pkcs12', encryption='modern'):
@@ -126,19 +127,19 @@ class Keystore(object):
         self.entries = OrderedDict()
         self.extra_bags = []  # PKCS#12 bags no entry owns: (raw DER, was encrypted)
 
-    def get(self, alias):
+    def get(self, alias: str) -> Optional['Entry']:
         return self.entries.get(alias.lower())
 
-    def add(self, entry, replace=False):
+    def add(self, entry: 'Entry', replace: bool = False) -> None:
         key = entry.alias.lower()
         if key in self.entries and not replace:
             raise AliasClashError('alias "%s" already exists in the keystore' % entry.alias)
         self.entries[key] = entry
 
-    def remove(self, alias):
+    def remove(self, alias: str) -> Optional['Entry']:
         return self.entries.pop(alias.lower(), None)
 
-    def aliases(self):
+    def aliases(self) -> List[str]:
         return [e.alias for e in self.entries.values()]
 
 
@@ -156,10 +157,10 @@ SECRET_KEY_ALGORITHMS = {
     '1.2.840.113549.2.11': 'HmacSHA512',
 }
 
-SECRET_KEY_OIDS = dict((v.upper(), k) for k, v in SECRET_KEY_ALGORITHMS.items())
+SECRET_KEY_OIDS = {v.upper(): k for k, v in SECRET_KEY_ALGORITHMS.items()}
 
 
-def secret_key_info(plain):
+def secret_key_info(plain: bytes) -> Tuple[str, int]:
     """(algorithm, size in bits) of a PKCS#8-wrapped secret key."""
     fields = der.children(der.read(plain, der.SEQUENCE)[1])
     oid = der.read_oid(der.children(fields[1][1])[0][1])
@@ -167,7 +168,7 @@ def secret_key_info(plain):
     return SECRET_KEY_ALGORITHMS.get(oid, oid), len(key) * 8
 
 
-def wrap_secret_key(algorithm, key):
+def wrap_secret_key(algorithm: str, key: bytes) -> bytes:
     oid = SECRET_KEY_OIDS.get(algorithm.upper())
     if oid is None:
         raise UnsupportedStoreError('secret key algorithm %s has no known object identifier' % algorithm)

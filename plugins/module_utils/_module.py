@@ -14,6 +14,7 @@ __metaclass__ = type
 
 import os
 import sys
+from typing import TypeVar
 
 from ansible.module_utils.basic import missing_required_lib
 
@@ -24,6 +25,8 @@ from ansible_collections.javasec.keystore.plugins.module_utils import _der as de
 from ansible_collections.javasec.keystore.plugins.module_utils import _files as files
 from ansible_collections.javasec.keystore.plugins.module_utils import _model as model
 from ansible_collections.javasec.keystore.plugins.module_utils import _pkcs12 as p12
+
+KeystoreErrorT = TypeVar('KeystoreErrorT', bound=model.KeystoreError)
 
 
 def store_argument_spec():
@@ -74,12 +77,12 @@ def fail(module, error, **result):
     module.fail_json(msg=str(error), **result)
 
 
-def located(path, error):
+def located(path: str, error: KeystoreErrorT) -> KeystoreErrorT:
     """The same error, of the same type, with the file it is about in front of its message."""
     return type(error)('%s: %s' % (path, error))
 
 
-class ReadSession(object):
+class ReadSession:
     """A store opened read-only (csr, cert_export, sign_csr): no lock, since writers replace stores by rename.
 
     Every failure ends the task through fail() with the store's path in the message.
@@ -119,7 +122,7 @@ class ReadSession(object):
         """PKCS#8 DER of the entry's private key; fails naming the alias when no given password opens it."""
         if entry.key_der is not None:
             return entry.key_der
-        own = dict((k.lower(), v) for k, v in self.key_passwords.items()).get(entry.alias.lower())
+        own = {k.lower(): v for k, v in self.key_passwords.items()}.get(entry.alias.lower())
         if own is not None and entry.sealed and entry.sealed.store_type == 'pkcs12':
             # The codec reads PKCS12 keys with the store password only; a key written by another
             # tool with a password of its own can still be opened here, read-only.
@@ -136,7 +139,7 @@ class ReadSession(object):
             'in key_passwords (key_passwords: {"%s": ...})' % (entry.alias, entry.alias))))
 
 
-class PublicFile(object):
+class PublicFile:
     """A file of public data a module writes (a CSR, an exported certificate): read, atomic write, attributes.
 
     Goes through the same writer as the keystores (temp file beside it, fsync, rename) so a crash never
@@ -183,7 +186,7 @@ class PublicFile(object):
         result['changed'] = self.module.set_fs_attributes_if_different(file_args, result.get('changed', False))
 
 
-class StoreSession(object):
+class StoreSession:
     """Read a store under the directory lock, let the caller change it, write it back safely.
 
     Use as a context manager; the lock is held until the block ends, also when fail_json exits.

@@ -19,13 +19,11 @@ __metaclass__ = type
 import hashlib
 import hmac
 import os
-import traceback
 
 from ansible_collections.javasec.keystore.plugins.module_utils import _crypto_support as support
 from ansible_collections.javasec.keystore.plugins.module_utils import _der as der
 from ansible_collections.javasec.keystore.plugins.module_utils import _rc2
 
-CRYPTOGRAPHY_IMPORT_ERROR = None
 try:
     from cryptography.hazmat.primitives import hashes
     from cryptography.hazmat.primitives import padding as sym_padding
@@ -33,7 +31,7 @@ try:
     from cryptography.hazmat.primitives.ciphers import algorithms as cipher_algorithms
     from cryptography.hazmat.primitives.kdf.pbkdf2 import PBKDF2HMAC
 except ImportError:
-    CRYPTOGRAPHY_IMPORT_ERROR = traceback.format_exc()
+    pass  # _crypto_support.dependency_problem() reports it, once, for every module
 
 TripleDES = support.TripleDES
 

@@ -213,7 +213,7 @@ def requested(module, entry, key):
     subject = params['subject']
     if subject is None and leaf is None:
         fail(module, model.KeystoreError('alias "%s" has no certificate to take the subject from; set subject'
-                                          % entry.alias))
+                                         % entry.alias))
     if subject is not None and not isinstance(subject, (str, dict)):
         module.fail_json(msg='subject must be a distinguished name string or a dict, not %s' % type(subject).__name__)
     try:
@@ -254,7 +254,7 @@ def main():
         fail(module, exc)
     except ValueError as exc:
         fail(module, model.CorruptStoreError('the private key of alias "%s" cannot be loaded: %s'
-                                              % (entry.alias, exc)))
+                                             % (entry.alias, exc)))
     public_key_der = certs.public_der(key.public_key())
     name, extensions, algorithm, hash_algorithm = requested(module, entry, key)
 

@@ -138,18 +138,15 @@ import datetime
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.javasec.keystore.plugins.module_utils import _certs as certs
+from ansible_collections.javasec.keystore.plugins.module_utils import _crypto_support as support
 from ansible_collections.javasec.keystore.plugins.module_utils import _csr as csrlib
 from ansible_collections.javasec.keystore.plugins.module_utils import _issue as issue
 from ansible_collections.javasec.keystore.plugins.module_utils import _model as model
-from ansible_collections.javasec.keystore.plugins.module_utils import _crypto_support as support
 from ansible_collections.javasec.keystore.plugins.module_utils._module import (
     PublicFile, ReadSession, fail, located, read_target_file)
 
-try:
-    from cryptography import x509
-    from cryptography.hazmat.primitives import serialization
-except ImportError:
-    pass  # reported by check_libraries
+x509 = support.x509
+serialization = support.serialization
 
 
 def file_facts(data):

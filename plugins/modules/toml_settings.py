@@ -319,7 +319,7 @@ def write(module, path):
                     # A new file keeps the 0600 mode of its temp file (it holds passwords; atomic_move
                     # would apply the umask); an existing one keeps owner, mode and SELinux context.
                     files.write_atomic(path, base64.b64decode(params['_content']),
-                                        move=module.atomic_move if data is not None else os.rename)
+                                       move=module.atomic_move if data is not None else os.rename)
                 result.update(changed=True, created=data is None)
             if os.path.exists(path):
                 result['changed'] = module.set_fs_attributes_if_different(

@@ -21,6 +21,8 @@ import traceback
 
 from ansible.module_utils.common.text.converters import to_native
 
+from ansible_collections.javasec.keystore.plugins.module_utils._model import KeystoreError
+
 TOMLKIT_IMPORT_ERROR = None
 try:
     import tomlkit
@@ -58,8 +60,10 @@ def tomlkit_version_problem():
     return None
 
 
-class TomlEditError(Exception):
-    """A request that cannot be applied to the document; the message never holds a value."""
+class TomlEditError(KeystoreError):
+    """A request that cannot be applied to the document; the message never holds a value.
+
+    Part of the one error hierarchy, so that the action plugin reports error_type as the modules do."""
 
 
 # ---- names and values --------------------------------------------------------------------

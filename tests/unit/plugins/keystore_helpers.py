@@ -107,16 +107,16 @@ class Pki(object):
         store.add(model.PrivateKeyEntry('rsa-server', self.rsa_chain, key_der_of(self.rsa_key), timestamp=T_RSA))
         store.add(model.PrivateKeyEntry('ec-server', self.ec_chain, key_der_of(self.ec_key), timestamp=T_EC))
         store.add(model.PrivateKeyEntry('ed25519', [der_of(self.ed_cert)], key_der_of(self.ed_key),
-                                         timestamp=T_ED))
+                                        timestamp=T_ED))
         if own_password:
             store.add(model.PrivateKeyEntry('own-password', [der_of(self.ed_cert)], key_der_of(self.ed_key),
-                                             timestamp=T_OWN, key_password=KEY_PASSWORD))
+                                            timestamp=T_OWN, key_password=KEY_PASSWORD))
         store.add(model.TrustedCertEntry('root-ca', der_of(self.root), timestamp=T_TRUST))
         store.add(model.TrustedCertEntry('other-root', der_of(self.other_root), timestamp=T_TRUST2))
         if secrets:
             store.add(model.SecretKeyEntry('aes-key', model.wrap_secret_key('AES', AES_KEY), timestamp=T_AES))
             store.add(model.SecretKeyEntry('hmac-key', model.wrap_secret_key('HmacSHA256', HMAC_KEY),
-                                            timestamp=T_HMAC))
+                                           timestamp=T_HMAC))
         return store
 
     def store_bytes(self, store_type='pkcs12', encryption='modern', password=STORE_PASSWORD, **kwargs):

@@ -180,11 +180,11 @@ def test_missing_timestamps_are_stamped_now(pki):
 def test_duplicate_local_key_ids_get_unique_ones(pki):
     store = model.Keystore('pkcs12')
     store.add(model.PrivateKeyEntry('a', pki.rsa_chain, key_der_of(pki.rsa_key), timestamp=T_RSA,
-                                     local_key_id=b'same'))
+                                    local_key_id=b'same'))
     store.add(model.PrivateKeyEntry('b', pki.ec_chain, key_der_of(pki.ec_key), timestamp=T_EC,
-                                     local_key_id=b'same'))
+                                    local_key_id=b'same'))
     store.add(model.PrivateKeyEntry('c', [der_of(pki.ed_cert)], key_der_of(pki.ed_key), timestamp=T_RSA,
-                                     local_key_id=b'Time %d' % T_RSA))
+                                    local_key_id=b'Time %d' % T_RSA))
     loaded = codec.load_bytes(codec.dump_bytes(store, STORE_PASSWORD), STORE_PASSWORD)
     ids = [loaded.get(a).local_key_id for a in ('a', 'b', 'c')]
     assert len(set(ids)) == 3

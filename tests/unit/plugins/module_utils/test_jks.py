@@ -201,7 +201,7 @@ def _build_stores(keytool_path, folder):
         thread.join()
     assert not failures, failures
     jceks_store.opened = codec.load_bytes(jceks_store.data, JCEKS_PASSWORD,
-                                           {CLEF_ALIAS: OWN_PASSWORD, 'secret-own': OWN_PASSWORD})
+                                          {CLEF_ALIAS: OWN_PASSWORD, 'secret-own': OWN_PASSWORD})
     jceks_store.sealed = codec.load_bytes(jceks_store.data, JCEKS_PASSWORD)
     return {'pki': pki, 'jks': jks_store, 'jceks': jceks_store, 'folder': folder}
 
@@ -427,7 +427,7 @@ def test_dumps_is_unchanged(monkeypatch):
     store.add(model.PrivateKeyEntry(u'own', [c1], key2, timestamp=1700000000456, key_password=u'k\u00e9y'))
     sealed = b'\x30\x0b\x30\x06\x06\x01\x2a\x05\x00\x04\x01\x00'
     store.add(model.PrivateKeyEntry(u'sealed', [c3], None, timestamp=1, sealed=model.Sealed('jks', sealed),
-                                     key_password=model.UNKNOWN_PASSWORD))
+                                    key_password=model.UNKNOWN_PASSWORD))
     store.add(model.TrustedCertEntry(u'caf\u00e9 \U0001F600 nul\x00', c2, timestamp=1700000000789))
     assert codec.dump_bytes(store, u'st\u00f6re-pw') == PREVIOUS_WRITER
     assert counter[0] == 2
