@@ -103,9 +103,12 @@ from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.javasec.keystore.plugins.module_utils import _certs as certs
 from ansible_collections.javasec.keystore.plugins.module_utils import _codec as codec
+from ansible_collections.javasec.keystore.plugins.module_utils import _keyplan as keyplan
 from ansible_collections.javasec.keystore.plugins.module_utils import _model as model
 from ansible_collections.javasec.keystore.plugins.module_utils._module import (
-    StoreSession, check_libraries, fail, read_target_file, save_if_changed, write_argument_spec)
+    StoreSession, check_libraries, fail, located, read_target_file, save_if_changed, write_argument_spec)
+
+CERTIFICATE_OPTIONS = ('certificate', 'certificate_path', 'chain', 'chain_path')
 
 
 def main():
@@ -131,61 +134,34 @@ def main():
     params = module.params
     alias = params['alias'].lower()
     result = {'changed': False, 'alias': alias, 'change_reason': None}
+    texts = [(o, read_target_file(module, params[o], o) if o.endswith('_path') else params[o])
+             for o in CERTIFICATE_OPTIONS if params[o] is not None]
     try:
-        given = []
-        for option in ('certificate', 'certificate_path', 'chain', 'chain_path'):
-            value = params[option]
-            if value is not None:
-                if option.endswith('_path'):
-                    value = read_target_file(module, value, option)
-                given.extend(certs.load_certificates(value, option))
+        given = keyplan.certificates_of(texts)
     except model.KeystoreError as exc:
         fail(module, exc)
     pool = []
     if params['truststore_path']:
         data = read_target_file(module, params['truststore_path'], 'truststore_path')
         try:
-            other = codec.load_bytes(data, params['truststore_password'])
+            pool = keyplan.trusted_certs(codec.load_bytes(data, params['truststore_password']))
         except model.KeystoreError as exc:
-            fail(module, '%s: %s' % (params['truststore_path'], exc), error_type=type(exc).__name__)
-        pool = [e.cert for e in other.entries.values() if isinstance(e, model.TrustedCertEntry)]
+            fail(module, located(params['truststore_path'], exc))
 
     with StoreSession(module) as session:
         store = session.load()
         if store is None:
             fail(module, '%s does not exist; a CA reply needs the key entry it was issued for' % session.path)
         before = certs.summary(store)
-        entry = store.get(alias)
-        if not isinstance(entry, model.PrivateKeyEntry) or not entry.chain:
-            fail(module, 'alias "%s" is not a private key entry of %s' % (alias, session.path))
-        leaf = None
         try:
-            current_key = certs.public_der(certs.cert_public_key(certs.load_cert(entry.chain[0])))
-            for cert_der in given:
-                if certs.public_der(certs.cert_public_key(certs.load_cert(cert_der))) == current_key:
-                    leaf = cert_der
-                    break
+            plan = keyplan.plan_reply(store, alias, given, pool, params['validate_chain'], params['allow_expired'],
+                                      session.path)
         except model.KeystoreError as exc:
             fail(module, exc)
-        if leaf is None:
-            subjects = ', '.join('"%s"' % certs.load_cert(c).subject.rfc4514_string() for c in given)
-            fail(module, 'the reply is not for the key of alias "%s": none of its certificates (%s) carries that '
-                         'public key' % (alias, subjects))
-        try:
-            if not params['allow_expired']:
-                certs.check_validity(leaf, 'the CA reply')
-            trusted = [e.cert for e in store.entries.values() if isinstance(e, model.TrustedCertEntry)]
-            chain = certs.complete_chain(leaf, given + trusted + pool, params['validate_chain'],
-                                         'the CA reply', 'truststore_path')
-        except model.KeystoreError as exc:
-            fail(module, exc)
-        changed = chain != entry.chain
-        if changed:
-            entry.chain = chain
-            entry.timestamp = codec.now_ms()
-            result['change_reason'] = 'chain_updated'
-        save_if_changed(module, session, before, store, changed, False, result)
-        result.update(sha256=certs.fingerprint(chain[0]), chain=certs.chain_summary(chain))
+        keyplan.apply_reply(store, alias, plan)
+        result['change_reason'] = plan.reason
+        save_if_changed(module, session, before, store, plan.reason is not None, False, result)
+        result.update(sha256=certs.fingerprint(plan.chain[0]), chain=certs.chain_summary(plan.chain))
     module.exit_json(**result)
 
 

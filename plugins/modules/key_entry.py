@@ -260,192 +260,38 @@ backup_file:
   type: str
 '''
 
-import datetime
-
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.javasec.keystore.plugins.module_utils import _certs as certs
 from ansible_collections.javasec.keystore.plugins.module_utils import _codec as codec
-from ansible_collections.javasec.keystore.plugins.module_utils import _issue as issue
+from ansible_collections.javasec.keystore.plugins.module_utils import _keyplan as keyplan
 from ansible_collections.javasec.keystore.plugins.module_utils import _model as model
 from ansible_collections.javasec.keystore.plugins.module_utils._module import (
-    StoreSession, entry_argument_spec, fail, load_or_create, read_target_file, save_if_changed)
+    StoreSession, entry_argument_spec, fail, load_or_create, located, read_target_file, save_if_changed)
 
 IMPORT_OPTIONS = ('private_key', 'private_key_path', 'src_path')
+CERTIFICATE_OPTIONS = ('certificate', 'certificate_path', 'chain', 'chain_path')
 
 
-def trusted_pool(store):
-    return [e.cert for e in store.entries.values() if isinstance(e, model.TrustedCertEntry)]
-
-
-def material_to_import(module, store):
-    """(key_der, chain) from the import options, chain completed and validated."""
+def read_material(module):
+    """The import options as the planner takes them: files read, src_path opened."""
     params = module.params
-    pool = []
+    source = None
     if params['src_path']:
         if params['src_password'] is None:
             fail(module, 'src_password is required with src_path')
-        data = read_target_file(module, params['src_path'], 'src_path')
         try:
-            source = codec.load_bytes(data, params['src_password'])
+            source = codec.load_bytes(read_target_file(module, params['src_path'], 'src_path'), params['src_password'])
         except model.KeystoreError as exc:
-            fail(module, '%s: %s' % (params['src_path'], exc))
-        keys = [e for e in source.entries.values() if isinstance(e, model.PrivateKeyEntry)]
-        if params['src_alias']:
-            keys = [e for e in keys if e.alias.lower() == params['src_alias'].lower()]
-        if len(keys) != 1:
-            fail(module, '%s holds %s; set src_alias to one of: %s' % (
-                params['src_path'], 'no such private key entry' if not keys else '%d private key entries' % len(keys),
-                ', '.join(e.alias for e in source.entries.values() if isinstance(e, model.PrivateKeyEntry))))
-        if keys[0].key_der is None:
-            fail(module, 'the key of "%s" in %s cannot be decrypted with src_password'
-                 % (keys[0].alias, params['src_path']))
-        key_der = keys[0].key_der
-        given = list(keys[0].chain)
-        pool.extend(trusted_pool(source))
-        for option in ('chain', 'chain_path'):
-            value = params[option]
-            if value is not None:
-                if option == 'chain_path':
-                    value = read_target_file(module, value, option)
-                pool.extend(certs.load_certificates(value, option))
-    else:
-        key_data = params['private_key']
-        if key_data is None:
-            key_data = read_target_file(module, params['private_key_path'], 'private_key_path')
-        key_der = certs.load_private_key(key_data, params['private_key_passphrase'])
-        given = []
-        for option, what in (('certificate', 'certificate'), ('certificate_path', 'certificate_path'),
-                             ('chain', 'chain'), ('chain_path', 'chain_path')):
-            value = params[option]
-            if value is None:
-                continue
-            if option.endswith('_path'):
-                value = read_target_file(module, value, option)
-            given.extend(certs.load_certificates(value, what))
-        if not given:
-            fail(module, 'importing a key needs its certificate (certificate or certificate_path)')
-    if params['ca_path']:
-        pool.extend(certs.load_certificates(read_target_file(module, params['ca_path'], 'ca_path'), 'ca_path'))
-    leaf = certs.find_leaf(key_der, given)
-    if leaf is None:
-        fail(module, 'the private key does not match the certificate: none of the %d given certificate(s) carries '
-                     'its public key' % len(given))
-    chain = certs.complete_chain(leaf, given + pool + trusted_pool(store), params['validate_chain'],
-                                 'the imported certificate')
-    return key_der, chain
-
-
-def generated(module, key=None, existing_key_der=None):
-    """(key_der, [self-signed cert]) for the generation options, on key (or a new key)."""
-    params = module.params
-    if params['subject'] is None:
-        fail(module, 'subject is required to generate a key entry')
-    if key is None:
-        key = issue.generate_key(params['key_type'], params['key_size'], params['curve'])
-    name = issue.parse_subject(params['subject'])
-    cert = issue.build_certificate(
-        name, key.public_key(), name, key, params['validity_days'], issue.parse_sans(params['subject_alt_names']),
-        params['key_usage'], params['extended_key_usage'], params['is_ca'], params['signature_algorithm'],
-        issuer_public_key=key.public_key() if params['is_ca'] else None)
-    return existing_key_der or certs.private_key_der(key), [cert]
-
-
-def self_renewed(module, key, old_der):
-    """What keytool -selfcert does: a new self-signed certificate on key with the subject and extensions of old_der."""
-    params = module.params
-    return issue.renew_self_signed(old_der, key, params['validity_days'], params['signature_algorithm'])
-
-
-def key_matches_options(module, entry):
-    """Whether the entry's key has the requested type and size (judged from the leaf's public key)."""
-    params = module.params
-    algorithm, size = certs.public_key_info(certs.cert_public_key(certs.load_cert(entry.chain[0])))
-    if params['key_type'] == 'rsa':
-        return algorithm == 'RSA' and size == params['key_size']
-    if params['key_type'] == 'ec':
-        return algorithm == 'EC' and size == int(params['curve'][4:7])
-    return algorithm == 'Ed25519'
-
-
-def cert_matches_options(module, cert_der):
-    """Whether a self-signed leaf carries the requested subject, SANs, usages and CA flag."""
-    params = module.params
-    cert = certs.load_cert(cert_der)
-    info = certs.cert_info(cert_der)
-    if cert.subject != issue.parse_subject(params['subject']):
-        return False
-    wanted_sans = sorted(issue.parse_sans(params['subject_alt_names']), key=repr)
-    if sorted(certs.extension(cert, 'SubjectAlternativeName') or [], key=repr) != wanted_sans:
-        return False
-    if info['is_ca'] != params['is_ca']:
-        return False
-    ku = certs.extension(cert, 'KeyUsage')
-    if params['key_usage']:
-        if ku != issue.key_usage_extension(params['key_usage']):
-            return False
-    elif ku is not None:
-        return False
-    eku = certs.extension(cert, 'ExtendedKeyUsage')
-    if params['extended_key_usage']:
-        if eku is None or list(eku) != list(issue.eku_extension(params['extended_key_usage'])):
-            return False
-    elif eku is not None:
-        return False
-    return True
-
-
-def days_left(cert_der):
-    not_after = certs.cert_not_after(certs.load_cert(cert_der))
-    return (not_after - datetime.datetime.now(datetime.timezone.utc)).total_seconds() / 86400.0
-
-
-def plan_generate(module, entry):
-    """(reason, key_der, chain) or (None, None, None) when the entry already is what is asked."""
-    params = module.params
-    if entry is None or params['force']:
-        key_der, chain = generated(module)
-        return ('created' if entry is None else 'rekeyed'), key_der, chain
-    if not entry.chain:
-        key_der, chain = generated(module)
-        return 'rekeyed', key_der, chain
-    leaf = entry.chain[0]
-    self_signed = len(entry.chain) == 1 and certs.cert_info(leaf)['self_signed']
-    if not key_matches_options(module, entry):
-        if not self_signed:
-            module.warn('the key of "%s" is not the requested type or size, but its certificate is CA-signed; it is '
-                        'left alone (use force to replace it)' % entry.alias)
-            return None, None, None
-        key_der, chain = generated(module)
-        return 'rekeyed', key_der, chain
-    expiring = params['renew_before_days'] is not None and days_left(leaf) < params['renew_before_days']
-    if not self_signed:
-        return None, None, None
-    if expiring and params['rekey']:
-        if params['subject'] is None:
-            key = issue.generate_key(params['key_type'], params['key_size'], params['curve'])
-            return 'rekeyed', certs.private_key_der(key), [self_renewed(module, key, leaf)]
-        key_der, chain = generated(module)
-        return 'rekeyed', key_der, chain
-    if expiring or (params['subject'] is not None and not cert_matches_options(module, leaf)):
-        if entry.key_der is None:
-            fail(module, 'the key of "%s" cannot be decrypted; give its password in key_password' % entry.alias)
-        if params['subject'] is None:
-            return 'renewed', entry.key_der, [self_renewed(module, certs.load_key(entry.key_der), leaf)]
-        key_der, chain = generated(module, certs.load_key(entry.key_der), entry.key_der)
-        return ('renewed' if expiring else 'chain_updated'), key_der, chain
-    return None, None, None
-
-
-def plan_import(module, store, entry):
-    key_der, chain = material_to_import(module, store)
-    if entry is None:
-        return 'created', key_der, chain
-    same_key = bool(entry.chain) and certs.public_der(certs.load_key(key_der).public_key()) == \
-        certs.public_der(certs.cert_public_key(certs.load_cert(entry.chain[0])))
-    if same_key and entry.chain == chain:
-        return None, None, None
-    return ('chain_updated' if same_key else 'rekeyed'), key_der, chain
+            fail(module, located(params['src_path'], exc))
+    key = params['private_key']
+    if key is None and params['private_key_path']:
+        key = read_target_file(module, params['private_key_path'], 'private_key_path')
+    texts = [(o, read_target_file(module, params[o], o) if o.endswith('_path') else params[o])
+             for o in CERTIFICATE_OPTIONS if params[o] is not None]
+    ca = read_target_file(module, params['ca_path'], 'ca_path') if params['ca_path'] else None
+    return keyplan.KeyMaterial(key, params['private_key_passphrase'], source, params['src_path'], params['src_alias'],
+                               texts, ca, params['validate_chain'])
 
 
 def main():
@@ -498,43 +344,31 @@ def main():
         store, created = load_or_create(module, session)
         before = certs.summary(store) if not created else {}
         result['store_type'] = store.store_type
-        entry = store.get(alias)
-        if entry is not None and not isinstance(entry, model.PrivateKeyEntry):
-            fail(module, model.AliasClashError('alias "%s" is a %s entry, not a private key entry'
-                                                % (alias, entry.kind.replace('_', ' '))))
+        try:
+            entry = keyplan.key_entry_of(store, alias)
+            if params['state'] == 'present':
+                own_password = keyplan.own_key_password(store, alias, params['key_password'], params['password'])
+                if any(params[o] for o in IMPORT_OPTIONS):
+                    plan = keyplan.plan_import(store, entry, read_material(module))
+                else:
+                    plan = keyplan.plan_generate(entry, keyplan.KeyOptions.from_params(params))
+        except model.KeystoreError as exc:
+            fail(module, exc)
         if params['state'] == 'absent':
             if entry is not None:
                 store.remove(alias)
                 result['change_reason'] = 'removed'
                 save_if_changed(module, session, before, store, True, False, result)
             module.exit_json(**result)
-
-        key_password = params['key_password']
-        if key_password is not None and key_password != params['password'] and store.store_type == 'pkcs12':
-            fail(module, model.KeystoreError(
-                'PKCS12 keystores cannot protect the key of alias "%s" with a password other than the store password '
-                '(Java does not support it); use the store password, or a JKS store' % alias))
-        try:
-            if any(params[o] for o in IMPORT_OPTIONS):
-                reason, key_der, chain = plan_import(module, store, entry)
-            else:
-                reason, key_der, chain = plan_generate(module, entry)
-        except model.KeystoreError as exc:
-            fail(module, exc)
-        if reason is not None:
-            new = model.PrivateKeyEntry(alias, chain, key_der=key_der, timestamp=codec.now_ms(),
-                                         key_password=key_password if key_password != params['password'] else None)
-            store.add(new, replace=True)
-            entry = new
-            result['change_reason'] = reason
-        save_if_changed(module, session, before, store, reason is not None, created, result)
-        leaf_days = days_left(entry.chain[0])
-        result.update(
-            sha256=certs.fingerprint(entry.chain[0]),
-            chain=certs.chain_summary(entry.chain),
-            days_remaining=int(leaf_days // 1),
-            needs_renewal=bool(params['renew_before_days'] is not None and leaf_days < params['renew_before_days']),
-        )
+        for warning in plan.warnings:
+            module.warn(warning)
+        if plan.reason is not None:
+            entry = keyplan.apply_key_plan(store, alias, plan, own_password)
+            result['change_reason'] = plan.reason
+        save_if_changed(module, session, before, store, plan.reason is not None, created, result)
+        renewal = keyplan.renewal(entry.chain[0], params['renew_before_days'])
+        result.update(sha256=certs.fingerprint(entry.chain[0]), chain=certs.chain_summary(entry.chain),
+                      days_remaining=renewal.days_remaining, needs_renewal=renewal.needs_renewal)
     module.exit_json(**result)
 
 

@@ -153,7 +153,7 @@ import os
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.javasec.keystore.plugins.module_utils import _certs as certs
-from ansible_collections.javasec.keystore.plugins.module_utils import _codec as codec
+from ansible_collections.javasec.keystore.plugins.module_utils import _keyplan as keyplan
 from ansible_collections.javasec.keystore.plugins.module_utils import _model as model
 from ansible_collections.javasec.keystore.plugins.module_utils._module import (
     StoreSession, fail, write_argument_spec)
@@ -175,29 +175,6 @@ def remove(module):
     module.exit_json(**result)
 
 
-def open_store(module, session):
-    """Load the existing store; returns (store, password that opened it, replaced)."""
-    params = module.params
-    try:
-        return codec.load_bytes(session.data, params['password'], params['key_passwords']), params['password'], False
-    except model.WrongPasswordError as exc:
-        first_error = exc
-        if params['new_password'] is not None:
-            try:
-                store = codec.load_bytes(session.data, params['new_password'], params['key_passwords'])
-                return store, params['new_password'], False
-            except model.KeystoreError:
-                pass
-    except model.KeystoreError as exc:
-        first_error = exc
-    if not params['force']:
-        fail(module, '%s: %s (set force=true to replace it with an empty store)' % (session.path, first_error),
-             error_type=type(first_error).__name__)
-    module.warn('%s could not be read (%s); it is replaced by an empty store because force=true'
-                % (session.path, first_error))
-    return None, None, True
-
-
 def main():
     argument_spec = write_argument_spec()
     argument_spec.update(
@@ -213,58 +190,34 @@ def main():
 
     result = {'changed': False, 'path': params['path'], 'password_changed': False, 'replaced': False}
     with StoreSession(module) as session:
-        before = None
-        opened_with = params['password']
-        if session.exists:
-            before, opened_with, result['replaced'] = open_store(module, session)
+        opened = keyplan.Opened(None, params['password'])
+        try:
+            if session.exists:
+                opened = keyplan.open_store(session.data, session.path, params['password'], params['new_password'],
+                                            params['key_passwords'], params['force'])
+                result['replaced'] = opened.store is None
+            for warning in opened.warnings:
+                module.warn(warning)
+            before_summary = certs.summary(opened.store)
+            plan = keyplan.plan_store(opened.store, opened.password, params['password'], params['new_password'],
+                                      params['store_type'], params['pkcs12_encryption'])
+        except model.KeystoreError as exc:
+            fail(module, exc)
+        for warning in plan.warnings:
+            module.warn(warning)
+        store = plan.store
+        if plan.write:
+            session.write(session.serialize(store, plan.password, plan.store_type, plan.encryption), result)
+            store.store_type = plan.store_type
+            store.encryption = plan.encryption
+        session.apply_file_attributes(result, created=opened.store is None)
 
-        before_summary = certs.summary(before)
-        store = before
-        if store is None:
-            store = model.Keystore(params['store_type'] or 'pkcs12', params['pkcs12_encryption'] or 'modern')
-        target_type = params['store_type'] or store.store_type
-        target_encryption = params['pkcs12_encryption'] or store.encryption
-        target_password = params['new_password'] if params['new_password'] is not None else params['password']
-
-        needs_write = before is None
-        if before is not None:
-            if target_type != before.store_type:
-                result['converted_from'] = before.store_type
-                needs_write = True
-                if target_type == 'pkcs12':
-                    for entry in store.entries.values():
-                        if isinstance(entry, model.PrivateKeyEntry) and entry.key_der is not None \
-                                and entry.key_password is not None:
-                            entry.key_password = None
-                            module.warn('the key of alias "%s" had its own password; PKCS12 protects it with the '
-                                        'store password' % entry.alias)
-            if target_type == 'pkcs12' and target_encryption != before.encryption:
-                needs_write = True
-            if target_password != opened_with:
-                needs_write = True
-                result['password_changed'] = True
-                try:
-                    codec.change_password(store, target_password)
-                except model.KeystoreError as exc:
-                    fail(module, exc)
-        if store.store_type == 'jceks' and needs_write and target_type == 'jceks':
-            fail(module, model.UnsupportedStoreError('writing JCEKS keystores is not supported; set store_type to '
-                                                      'pkcs12 or jks to convert the store'))
-
-        if needs_write:
-            data = session.serialize(store, target_password, target_type, target_encryption)
-            session.write(data, result)
-            store.store_type = target_type
-            store.encryption = target_encryption
-        session.apply_file_attributes(result, created=before is None)
-
-        if module._diff and needs_write:
+        if module._diff and plan.write:
             result['diff'] = {'before': before_summary, 'after': certs.summary(store)}
-        result.update(
-            store_type=store.store_type,
-            entries=len(store.entries),
-            aliases=store.aliases(),
-        )
+        if plan.converted_from is not None:
+            result['converted_from'] = plan.converted_from
+        result.update(store_type=store.store_type, entries=len(store.entries), aliases=store.aliases(),
+                      password_changed=plan.password_changed)
         if store.store_type == 'pkcs12':
             result['pkcs12_encryption'] = store.encryption
     module.exit_json(**result)
