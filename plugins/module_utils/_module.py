@@ -94,12 +94,14 @@ class ReadSession:
         self.password = password if password is not None else module.params['password']
         self.key_passwords = key_passwords if key_passwords is not None else module.params.get('key_passwords') or {}
 
-    def load(self):
-        """The keystore; a missing or unreadable store fails the task."""
+    def load(self, missing_ok=False):
+        """The keystore; an unreadable store fails the task, a missing one too unless missing_ok (then None)."""
         check_libraries(self.module)
         try:
             data = files.read_file(self.path)
             if data is None:
+                if missing_ok:
+                    return None
                 raise model.StoreFileError('the keystore does not exist')
             return codec.load_bytes(data, self.password, self.key_passwords)
         except model.KeystoreError as exc:

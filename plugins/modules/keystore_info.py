@@ -149,35 +149,26 @@ expiring:
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.javasec.keystore.plugins.module_utils import _certs as certs
-from ansible_collections.javasec.keystore.plugins.module_utils import _codec as codec
-from ansible_collections.javasec.keystore.plugins.module_utils import _files as files
-from ansible_collections.javasec.keystore.plugins.module_utils import _model as model
-from ansible_collections.javasec.keystore.plugins.module_utils._module import check_libraries, fail, store_argument_spec
+from ansible_collections.javasec.keystore.plugins.module_utils._module import ReadSession, store_argument_spec
 
 
 def _expiring(info, days):
-    certs = info.get('chain') or ([info] if 'days_remaining' in info else [])
-    return any(c['days_remaining'] is not None and c['days_remaining'] < days for c in certs)
+    chain = info.get('chain') or ([info] if 'days_remaining' in info else [])
+    return any(c['days_remaining'] is not None and c['days_remaining'] < days for c in chain)
 
 
 def main():
     argument_spec = store_argument_spec()
     argument_spec.update(expiring_within_days=dict(type='int'))
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
-    check_libraries(module)
     params = module.params
-    result = {'changed': False, 'exists': False, 'entries': []}
-    try:
-        data = files.read_file(params['path'])
-        if data is not None:
-            store = codec.load_bytes(data, params['password'], params['key_passwords'])
-            result['exists'] = True
-            result['store_type'] = store.store_type
-            if store.store_type == 'pkcs12':
-                result['pkcs12_encryption'] = store.encryption
-            result['entries'] = [certs.entry_info(e) for e in store.entries.values()]
-    except model.KeystoreError as exc:
-        fail(module, '%s: %s' % (params['path'], exc), error_type=type(exc).__name__)
+    store = ReadSession(module).load(missing_ok=True)
+    result = {'changed': False, 'exists': store is not None, 'entries': []}
+    if store is not None:
+        result['store_type'] = store.store_type
+        if store.store_type == 'pkcs12':
+            result['pkcs12_encryption'] = store.encryption
+        result['entries'] = [certs.entry_info(e) for e in store.entries.values()]
     if params['expiring_within_days'] is not None:
         result['expiring'] = [e['alias'] for e in result['entries'] if _expiring(e, params['expiring_within_days'])]
     module.exit_json(**result)
