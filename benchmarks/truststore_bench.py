@@ -334,7 +334,7 @@ def bench_scaling(workdir, runs):
     from cryptography.x509.oid import NameOID
     from ansible_collections.javasec.keystore.plugins.module_utils import _codec as codec
     from ansible_collections.javasec.keystore.plugins.module_utils import _model as model
-    from ansible_collections.javasec.keystore.plugins.modules import trusted_cert
+    from ansible_collections.javasec.keystore.plugins.module_utils import _truststore as truststore
 
     key = ec.generate_private_key(ec.SECP256R1())
     now = datetime.datetime.now(datetime.timezone.utc)
@@ -355,14 +355,14 @@ def bench_scaling(workdir, runs):
             for number in range(size):
                 store.add(model.TrustedCertEntry('ca-%d' % number, pool[number], 1700000000000))
             data = codec.dump_bytes(store, PASSWORD)
-            new = trusted_cert.Candidate(pool[size], 'benchmark')
+            new = truststore.candidate(pool[size], 'benchmark')
             phases = {'load': [], 'plan+add': [], 'save': [], 'total': []}
             for dummy in range(max(runs, 3)):
                 t0 = time.perf_counter()
                 loaded = codec.load_bytes(data, PASSWORD)
                 t1 = time.perf_counter()
-                plan = trusted_cert.plan_present(loaded, [new], False)
-                trusted_cert.apply_plan(loaded, plan)
+                plan = truststore.plan_present(loaded, [new], False)
+                truststore.apply_plan(loaded, plan)
                 t2 = time.perf_counter()
                 written = codec.dump_bytes(loaded, PASSWORD)
                 t3 = time.perf_counter()

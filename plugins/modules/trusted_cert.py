@@ -296,325 +296,13 @@ backup_file:
   sample: /opt/app/conf/truststore.p12.2024-01-01@12:00:00~
 '''
 
-import base64
-import binascii
-import datetime
-import hashlib
-import sys
-
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.javasec.keystore.plugins.module_utils import _certs as certs
-from ansible_collections.javasec.keystore.plugins.module_utils import _codec as codec
 from ansible_collections.javasec.keystore.plugins.module_utils import _model as model
-from ansible_collections.javasec.keystore.plugins.module_utils import _tls as tls
+from ansible_collections.javasec.keystore.plugins.module_utils import _truststore as truststore
 from ansible_collections.javasec.keystore.plugins.module_utils._module import (
-    StoreSession, check_libraries, entry_argument_spec, fail, load_or_create, save_if_changed)
-
-
-class InputError(model.KeystoreError):
-    """A certificate input that cannot be used; the message names the item."""
-
-
-class Candidate(object):
-    """One certificate to trust or remove, with where it came from."""
-
-    __slots__ = ('der', 'digest', 'alias', 'source', '_cert')
-
-    def __init__(self, cert_der, source, alias=None):
-        self.der = cert_der
-        self.digest = hashlib.sha256(cert_der).digest()
-        self.alias = alias.lower() if alias else None
-        self.source = source
-        self._cert = None
-
-    @property
-    def cert(self):
-        if self._cert is None:
-            self._cert = certs.load_cert(self.der)
-        return self._cert
-
-
-# ---- inputs ------------------------------------------------------------------------------
-
-
-def _read_target_file(path, what):
-    try:
-        with open(path, 'rb') as handle:
-            return handle.read()
-    except (IOError, OSError) as exc:
-        raise InputError('%s: cannot read the file: %s' % (what, exc.strerror or exc))
-
-
-def _parse(data, what):
-    try:
-        return certs.load_certificates(data, what)
-    except model.CertificateInputError as exc:
-        raise InputError(str(exc))
-
-
-def _content_bytes(content, what):
-    """PEM text, or base64 of DER or PEM (ansible.builtin.slurp) -> bytes for load_certificates."""
-    text = content.strip()
-    if '-----BEGIN' in text:
-        return text.encode('utf-8')
-    try:
-        return base64.b64decode(''.join(text.split()).encode('ascii'), validate=True)
-    except (binascii.Error, ValueError, UnicodeEncodeError):
-        raise InputError('%s: neither PEM text nor base64 of a DER or PEM certificate' % what)
-
-
-def _url_label(index, url):
-    return 'urls[%d] (%s:%s)' % (index, url['host'], url['port'])
-
-
-def _select_from_chain(module, presented, url, what):
-    """The certificates of a presented chain that url['trust'] asks for, leaf first."""
-    path, dummy = certs.build_chain(presented[0], presented[1:], verify=True)
-    if url['trust'] == 'leaf':
-        return path[:1]
-    if url['trust'] == 'root':
-        top = path[-1:]
-        cert = certs.load_cert(top[0])
-        if cert.subject != cert.issuer:
-            module.warn('%s: the server does not send a self-signed root; the top-most certificate it sends (%s) '
-                        'is trusted' % (what, cert.subject.rfc4514_string()))
-        return top
-    return path
-
-
-def fetch_url(module, index, url):
-    what = _url_label(index, url)
-    if not url['host']:
-        raise InputError('urls[%d]: host must not be empty' % index)
-    try:
-        presented, method = tls.fetch_chain(url['host'], url['port'], url['sni'], url['timeout'])
-    except tls.TlsFetchError as exc:
-        raise InputError('%s: %s' % ('urls[%d]' % index, exc))
-    presented = [_parse(c, '%s certificate #%d' % (what, n + 1))[0] for n, c in enumerate(presented)]
-    if method == tls.METHOD_LEAF and url['trust'] != 'leaf':
-        module.warn('%s: Python %d.%d could not read the certificate chain the server presents (it needs Python '
-                    '3.10+ or a server that speaks TLS 1.2); only its leaf certificate is trusted'
-                    % ((what,) + tuple(sys.version_info[:2])))
-    return _select_from_chain(module, presented, url, what)
-
-
-def gather(module):
-    """Every certificate the task names, in order, as Candidates. Reads files and contacts servers."""
-    params = module.params
-    out = []
-    for index, item in enumerate(params['certificates']):
-        what = 'certificates[%d]' % index
-        if item['path'] is not None:
-            what += ' (%s)' % item['path']
-            found = _parse(_read_target_file(item['path'], what), what)
-        else:
-            found = _parse(_content_bytes(item['content'], what), what)
-        if item['alias'] is not None and not item['alias'].strip():
-            raise InputError('%s: alias must not be empty' % what)
-        if item['alias'] and len(found) > 1:
-            raise InputError('%s: holds %d certificates but has an alias; give one certificate per item, or use '
-                             'bundle for many' % (what, len(found)))
-        out.extend(Candidate(c, what, item['alias']) for c in found)
-    if params['bundle'] is not None:
-        out.extend(Candidate(c, 'bundle certificate #%d' % (n + 1), None)
-                   for n, c in enumerate(_parse(params['bundle'], 'bundle')))
-    if params['bundle_path'] is not None:
-        what = 'bundle_path (%s)' % params['bundle_path']
-        data = _read_target_file(params['bundle_path'], what)
-        out.extend(Candidate(c, '%s certificate #%d' % (what, n + 1), None)
-                   for n, c in enumerate(_parse(data, what)))
-    for index, url in enumerate(params['urls']):
-        chain = fetch_url(module, index, url)
-        what = _url_label(index, url)
-        for n, cert_der in enumerate(chain):
-            out.append(Candidate(cert_der, '%s certificate #%d' % (what, n + 1), url['alias'] if n == 0 else None))
-    return out
-
-
-def deduplicate(module, candidates):
-    """One Candidate per certificate; the same explicit alias for two certificates is an error."""
-    by_digest, by_alias, out = {}, {}, []
-    for cand in candidates:
-        if cand.alias:
-            other = by_alias.get(cand.alias)
-            if other is not None and other.digest != cand.digest:
-                raise InputError('alias "%s" is given to two different certificates (%s and %s)'
-                                 % (cand.alias, other.source, cand.source))
-        first = by_digest.get(cand.digest)
-        if first is None:
-            by_digest[cand.digest] = cand
-            if cand.alias:
-                by_alias[cand.alias] = cand
-            out.append(cand)
-            continue
-        if cand.alias and first.alias is None:
-            first.alias = cand.alias
-            by_alias[cand.alias] = first
-        elif cand.alias and cand.alias != first.alias:
-            module.warn('%s is the same certificate as %s; it is given the alias "%s", not "%s"'
-                        % (cand.source, first.source, first.alias, cand.alias))
-    return out
-
-
-# ---- facts -------------------------------------------------------------------------------
-
-
-def _is_ca(cert):
-    constraints = certs.extension(cert, 'BasicConstraints')
-    return bool(constraints is not None and constraints.ca)
-
-
-def describe(alias, cert_der, cert=None):
-    info = {'alias': alias, 'sha256': certs.fingerprint(cert_der), 'subject': None, 'not_after': None}
-    try:
-        cert = cert or certs.load_cert(cert_der)
-        info['subject'] = cert.subject.rfc4514_string()
-        info['not_after'] = certs.iso_date(certs.cert_not_after(cert))
-    except ValueError:
-        pass  # a certificate in the store that cryptography cannot parse: report what is known
-    return info
-
-
-def apply_filters(module, candidates, excluded):
-    """Drop (and report) what ca_only / expired: skip leave out; fail on expired: fail."""
-    params = module.params
-    now = datetime.datetime.now(datetime.timezone.utc)
-    kept = []
-    for cand in candidates:
-        try:
-            cert = cand.cert
-        except ValueError:
-            raise InputError('%s: the certificate cannot be parsed' % cand.source)
-        if params['ca_only'] and not _is_ca(cert):
-            excluded.append(dict(describe(cand.alias, cand.der, cert), reason='not a CA certificate'))
-            continue
-        if certs.cert_not_after(cert) < now:
-            if params['expired'] == 'fail':
-                raise InputError('%s: the certificate %s expired on %s (expired=fail)'
-                                 % (cand.source, cert.subject.rfc4514_string(), certs.cert_not_after(cert).isoformat()))
-            if params['expired'] == 'skip':
-                excluded.append(dict(describe(cand.alias, cand.der, cert), reason='expired'))
-                continue
-        kept.append(cand)
-    return kept
-
-
-# ---- planning ----------------------------------------------------------------------------
-
-
-class Plan(object):
-    def __init__(self):
-        self.add = []         # (alias, Candidate, replaces existing entry)
-        self.remove = []      # lowercase aliases of trusted entries to drop
-        self.removing = set()  # the same, for lookups
-        self.added = []
-        self.removed = []
-        self.unchanged = []
-
-    @property
-    def changes(self):
-        return bool(self.add or self.remove)
-
-
-def _trusted_index(store):
-    """SHA-256 digest -> aliases (store order) of the store's trusted certificate entries."""
-    index = {}
-    for entry in store.entries.values():
-        if isinstance(entry, model.TrustedCertEntry):
-            index.setdefault(hashlib.sha256(entry.cert).digest(), []).append(entry.alias)
-    return index
-
-
-def _key_entry_clash(alias, entry):
-    return model.AliasClashError(
-        'alias "%s" belongs to a %s entry; trusted_cert never changes or removes key entries, choose another '
-        'alias' % (alias, entry.kind.replace('_', ' ')))
-
-
-def _remove(plan, store, alias):
-    key = alias.lower()
-    if key not in plan.removing:
-        plan.removing.add(key)
-        plan.remove.append(key)
-        entry = store.get(key)
-        plan.removed.append(describe(entry.alias, entry.cert))
-
-
-def plan_present(store, candidates, exclusive):
-    plan = Plan()
-    index = _trusted_index(store)
-    kept = set()  # lowercase aliases of trusted entries that stay
-    new = []
-    for cand in candidates:
-        aliases = index.get(cand.digest)
-        if aliases:
-            keep = aliases[0]
-            for alias in aliases:
-                if cand.alias and alias.lower() == cand.alias:
-                    keep = alias
-            kept.add(keep.lower())
-            plan.unchanged.append(describe(keep, cand.der, cand.cert))
-        else:
-            new.append(cand)
-    reserved = set(c.alias for c in new if c.alias)
-    taken = set()
-    for cand in new:
-        if cand.alias:
-            alias = cand.alias
-            entry = store.get(alias)
-            replaces = entry is not None
-            if replaces:
-                if not isinstance(entry, model.TrustedCertEntry):
-                    raise _key_entry_clash(alias, entry)
-                if alias in kept:
-                    raise model.AliasClashError(
-                        'alias "%s" holds a certificate that is also given (%s is trusted there already), so '
-                        '%s cannot take that alias; choose another alias' % (alias, entry.alias, cand.source))
-                _remove(plan, store, alias)
-        else:
-            base = alias = certs.derive_alias(cand.der)
-            number = 1
-            while store.get(alias) is not None or alias in reserved or alias in taken:
-                number += 1
-                alias = '%s-%d' % (base, number)
-            replaces = False
-        taken.add(alias)
-        plan.add.append((alias, cand, replaces))
-        plan.added.append(describe(alias, cand.der, cand.cert))
-    if exclusive:
-        for entry in list(store.entries.values()):
-            if isinstance(entry, model.TrustedCertEntry) and entry.alias.lower() not in kept:
-                _remove(plan, store, entry.alias)
-    return plan
-
-
-def plan_absent(store, candidates, aliases):
-    plan = Plan()
-    for alias in aliases:
-        entry = store.get(alias)
-        if entry is None:
-            continue
-        if not isinstance(entry, model.TrustedCertEntry):
-            raise _key_entry_clash(entry.alias, entry)
-        _remove(plan, store, entry.alias)
-    if candidates:
-        wanted = set(c.digest for c in candidates)
-        for entry in list(store.entries.values()):
-            if isinstance(entry, model.TrustedCertEntry) and hashlib.sha256(entry.cert).digest() in wanted:
-                _remove(plan, store, entry.alias)
-    return plan
-
-
-def apply_plan(store, plan):
-    for alias in plan.remove:
-        store.remove(alias)
-    stamp = codec.now_ms()
-    for alias, cand, dummy in plan.add:
-        store.add(model.TrustedCertEntry(alias, cand.der, stamp))
-
-
-# ---- main --------------------------------------------------------------------------------
+    StoreSession, check_libraries, entry_argument_spec, fail, load_or_create, located, save_if_changed)
 
 
 def argument_spec():
@@ -664,9 +352,14 @@ def main():
     check_libraries(module)
 
     try:
-        candidates = deduplicate(module, gather(module))
+        gathered = truststore.gather(params['certificates'], params['bundle'], params['bundle_path'], params['urls'])
+        unique = truststore.deduplicate(gathered.candidates)
+        for warning in gathered.warnings + unique.warnings:
+            module.warn(warning)
+        candidates = unique.candidates
         if present:
-            candidates = apply_filters(module, candidates, result['excluded'])
+            selection = truststore.select(candidates, params['ca_only'], params['expired'])
+            candidates, result['excluded'] = selection.kept, selection.excluded
     except model.KeystoreError as exc:
         fail(module, exc, **result)
 
@@ -677,18 +370,17 @@ def main():
         before = certs.summary(None if created else store) if module._diff else None
         try:
             if present:
-                plan = plan_present(store, candidates, params['exclusive'])
+                plan = truststore.plan_present(store, candidates, params['exclusive'])
             else:
-                plan = plan_absent(store, candidates, params['aliases'])
+                plan = truststore.plan_absent(store, candidates, params['aliases'])
+        except truststore.InputError as exc:
+            fail(module, exc, **result)
         except model.KeystoreError as exc:
-            fail(module, type(exc)('%s: %s' % (session.path, exc)), **result)
+            fail(module, located(session.path, exc), **result)
         result.update(added=plan.added, removed=plan.removed, unchanged=plan.unchanged)
-        now = certs.iso_date(datetime.datetime.now(datetime.timezone.utc))
-        for info in plan.added:
-            if info['not_after'] and info['not_after'] < now:
-                module.warn('the certificate %s (alias %s) expired on %s; it is trusted anyway (expired=import)'
-                            % (info['subject'], info['alias'], info['not_after']))
-        apply_plan(store, plan)
+        for warning in plan.warnings:
+            module.warn(warning)
+        truststore.apply_plan(store, plan)
         save_if_changed(module, session, before, store, plan.changes, created, result)
         result.update(store_type=store.store_type, entries=len(store.entries))
     module.exit_json(**result)
