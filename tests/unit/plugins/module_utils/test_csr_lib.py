@@ -1,0 +1,180 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) javasec.keystore contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""_csr: reading PKCS#10 requests (ours and keytool's), their facts, and whether one still asks for what a task wants."""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import os
+import shutil
+import subprocess
+
+import pytest
+
+from ansible_collections.javasec.keystore.plugins.module_utils import _certs as certs
+from ansible_collections.javasec.keystore.plugins.module_utils import _codec as codec
+from ansible_collections.javasec.keystore.plugins.module_utils import _csr as csrlib
+from ansible_collections.javasec.keystore.plugins.module_utils import _issue as issue
+from ansible_collections.javasec.keystore.tests.unit.plugins.keystore_helpers import STORE_PASSWORD
+
+from cryptography import x509  # noqa: E402
+from cryptography.hazmat.primitives import hashes, serialization  # noqa: E402
+
+SUBJECT = 'CN=app.example.com,OU=Ops\\, Platform,O=Example,L=Berlin,S=Bavaria,C=DE'
+SANS = ['DNS:app.example.com', 'IP:10.0.0.5']
+KU = ['digitalSignature', 'keyEncipherment']
+EKU = ['serverAuth', 'clientAuth']
+
+
+def _spki(key):
+    return certs.public_der(key.public_key())
+
+
+def _wanted(sans=None, key_usage=None, eku=None, subject=SUBJECT):
+    return (issue.parse_subject(subject),
+            csrlib.requested_extensions(issue.parse_sans(SANS if sans is None else sans),
+                                        KU if key_usage is None else key_usage, EKU if eku is None else eku))
+
+
+def _csr(key, signature_algorithm=None, **kwargs):
+    name, extensions = _wanted(**kwargs)
+    return csrlib.build_csr(key, name, extensions, issue.signature_for(key, signature_algorithm).hash)
+
+
+def _matches(csr, key, signature_algorithm, **kwargs):
+    name, extensions = _wanted(**kwargs)
+    return csrlib.csr_matches(csr, _spki(key), name, extensions, signature_algorithm)
+
+
+@pytest.mark.parametrize('kind, algorithm', [('rsa_key', 'SHA256withRSA'), ('ec_key', 'SHA256withECDSA'),
+                                             ('ed_key', 'Ed25519')])
+def test_csr_matches_what_it_was_made_for(pki, kind, algorithm):
+    key = getattr(pki, kind)
+    csr = _csr(key)
+    assert _matches(csr, key, algorithm) is True
+    # parsed content, not bytes: a re-read PEM still matches
+    assert _matches(csrlib.load_csr(csrlib.csr_pem(csr).encode('ascii')), key, algorithm) is True
+
+
+@pytest.mark.parametrize('change', ['key', 'subject', 'sans', 'san_order', 'key_usage', 'eku', 'no_eku',
+                                    'signature_algorithm'])
+def test_csr_matches_false_per_field(pki, change):
+    csr = _csr(pki.ec_key)
+    args = {'key': pki.ec_key, 'signature_algorithm': 'SHA256withECDSA'}
+    if change == 'key':
+        args['key'] = pki.inter_key
+    elif change == 'subject':
+        args['subject'] = SUBJECT.replace('Berlin', 'Munich')
+    elif change == 'sans':
+        args['sans'] = SANS + ['DNS:www.example.com']
+    elif change == 'san_order':
+        args['sans'] = list(reversed(SANS))
+    elif change == 'key_usage':
+        args['key_usage'] = ['digitalSignature']
+    elif change == 'eku':
+        args['eku'] = ['serverAuth']
+    elif change == 'no_eku':
+        args['eku'] = []
+    else:
+        args['signature_algorithm'] = 'SHA384withECDSA'
+    assert _matches(csr, **args) is False
+
+
+def test_csr_matches_criticality(pki):
+    csr = _csr(pki.rsa_key)
+    name, extensions = _wanted()
+    flipped = [(value, not critical) if isinstance(value, x509.KeyUsage) else (value, critical)
+               for value, critical in extensions]
+    assert csrlib.csr_matches(csr, _spki(pki.rsa_key), name, extensions, 'SHA256withRSA') is True
+    assert csrlib.csr_matches(csr, _spki(pki.rsa_key), name, flipped, 'SHA256withRSA') is False
+
+
+def test_csr_matches_refuses_none_and_a_broken_signature(pki):
+    assert _matches(None, pki.rsa_key, 'SHA256withRSA') is False
+    good = _csr(pki.rsa_key).public_bytes(serialization.Encoding.DER)
+    broken = csrlib.load_csr(good[:-1] + bytes(bytearray([good[-1] ^ 1])))
+    assert broken is not None and broken.subject == issue.parse_subject(SUBJECT)
+    assert _matches(broken, pki.rsa_key, 'SHA256withRSA') is False
+
+
+def test_requested_extensions():
+    assert csrlib.requested_extensions([], [], []) == []
+    values = csrlib.requested_extensions(issue.parse_sans(SANS), KU, EKU)
+    assert [(type(v).__name__, critical) for v, critical in values] == [
+        ('SubjectAlternativeName', False), ('KeyUsage', True), ('ExtendedKeyUsage', False)]
+
+
+def test_load_csr_pem_der_and_garbage(pki):
+    csr = _csr(pki.rsa_key)
+    pem = csr.public_bytes(serialization.Encoding.PEM)
+    der = csr.public_bytes(serialization.Encoding.DER)
+    assert csrlib.load_csr(pem).public_bytes(serialization.Encoding.DER) == der
+    assert csrlib.load_csr(der).public_bytes(serialization.Encoding.DER) == der
+    assert csrlib.load_csr(None) is None
+    assert csrlib.load_csr(b'') is None
+    assert csrlib.load_csr(b'not a request') is None
+    assert csrlib.load_csr(pki.rsa_leaf.public_bytes(serialization.Encoding.PEM)) is None
+    assert csrlib.load_csr(pki.rsa_leaf.public_bytes(serialization.Encoding.DER)) is None
+
+
+def test_csr_facts(pki):
+    facts = csrlib.csr_facts(_csr(pki.root_key))
+    assert facts == {
+        'subject': 'CN=app.example.com,OU=Ops\\, Platform,O=Example,L=Berlin,ST=Bavaria,C=DE',
+        'subject_alt_names': ['DNS:app.example.com', 'IP:10.0.0.5'],
+        'key_usage': ['digital_signature', 'key_encipherment'],
+        'extended_key_usage': ['server_auth', 'client_auth'],
+        'public_key_sha256': certs.fingerprint(_spki(pki.root_key)),
+        'signature_algorithm': 'SHA384withECDSA',
+    }
+    bare = csrlib.build_csr(pki.ed_key, issue.parse_subject('CN=bare'), [], None)
+    assert csrlib.csr_facts(bare) == {'subject': 'CN=bare', 'subject_alt_names': [], 'key_usage': [],
+                                      'extended_key_usage': [], 'signature_algorithm': 'Ed25519',
+                                      'public_key_sha256': certs.fingerprint(_spki(pki.ed_key))}
+    rsa512 = csrlib.build_csr(pki.rsa_key, issue.parse_subject('CN=x'), [], hashes.SHA512())
+    assert csrlib.csr_facts(rsa512)['signature_algorithm'] == 'SHA512withRSA'
+
+
+def _keytool(args):
+    env = dict(os.environ, LC_ALL='C.UTF-8', LANG='C.UTF-8')
+    jvm = ['-J-Duser.language=en', '-J-Duser.country=US', '-J-XX:TieredStopAtLevel=1', '-J-XX:+UseSerialGC']
+    proc = subprocess.run([shutil.which('keytool')] + jvm + args, env=env, stdout=subprocess.PIPE,
+                          stderr=subprocess.STDOUT, timeout=180, check=False)
+    output = proc.stdout.decode('utf-8', 'replace')
+    assert proc.returncode == 0, output
+    return output
+
+
+def test_keytool_certreq(keytool, tmp_path):
+    """keytool -certreq is the oracle: its NEW CERTIFICATE REQUEST header loads, its facts are what was asked,
+    and csr_matches says yes to exactly what keytool wrote (keytool's -ext ku is not critical)."""
+    store, request = str(tmp_path / 'app.p12'), str(tmp_path / 'app.csr')
+    common = ['-keystore', store, '-storetype', 'PKCS12', '-storepass', STORE_PASSWORD, '-alias', 'app']
+    _keytool(['-genkeypair', '-keyalg', 'RSA', '-keysize', '2048', '-dname', SUBJECT] + common)
+    _keytool(['-certreq', '-file', request, '-ext', 'san=dns:app.example.com,ip:10.0.0.5',
+              '-ext', 'ku=digitalSignature,keyEncipherment', '-ext', 'eku=serverAuth,clientAuth'] + common)
+    with open(request, 'rb') as handle:
+        data = handle.read()
+    assert data.startswith(b'-----BEGIN NEW CERTIFICATE REQUEST-----')
+    csr = csrlib.load_csr(data)
+    assert csr is not None and csr.is_signature_valid
+
+    with open(store, 'rb') as handle:
+        cert_der = codec.load_bytes(handle.read(), STORE_PASSWORD).get('app').chain[0]
+    spki = certs.public_der(certs.load_cert(cert_der).public_key())
+    facts = csrlib.csr_facts(csr)
+    assert facts == {
+        'subject': 'CN=app.example.com,OU=Ops\\, Platform,O=Example,L=Berlin,ST=Bavaria,C=DE',
+        'subject_alt_names': ['DNS:app.example.com', 'IP:10.0.0.5'],
+        'key_usage': ['digital_signature', 'key_encipherment'],
+        'extended_key_usage': ['server_auth', 'client_auth'],
+        'public_key_sha256': certs.fingerprint(spki),
+        'signature_algorithm': 'SHA256withRSA',  # keytool's default for RSA 2048, and ours
+    }
+    name, extensions = _wanted()
+    as_keytool = [(value, False) for value, _critical in extensions]
+    assert csrlib.csr_matches(csr, spki, name, as_keytool, 'SHA256withRSA') is True
+    assert csrlib.csr_matches(csr, spki, name, extensions, 'SHA256withRSA') is False  # we ask for KU critical
+    assert csrlib.csr_matches(csr, spki, name, as_keytool, 'SHA384withRSA') is False
