@@ -11,6 +11,7 @@ PRIVATE: this is not a public API of the collection and may change at any time.
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import base64
 import datetime
 import hashlib
 import re
@@ -258,6 +259,15 @@ def to_bytes(data):
     return data.encode('utf-8') if not isinstance(data, bytes) else data
 
 
+def _trusted_certificate_der(block):
+    """The certificate of OpenSSL's TRUSTED CERTIFICATE PEM (openssl x509 -trustout): its DER is the
+    certificate followed by OpenSSL's trust settings, which Java does not know and we drop."""
+    body = b''.join(block.strip().splitlines()[1:-1])
+    data = base64.b64decode(body, validate=True)
+    end = der.element_end(data, 0)
+    return data[:end]
+
+
 def load_certificates(data: Union[str, bytes], what: str = 'input') -> List[bytes]:
     """All certificates of PEM text (one or many) or of one DER certificate, as DER bytes in input order."""
     data = to_bytes(data)
@@ -266,8 +276,11 @@ def load_certificates(data: Union[str, bytes], what: str = 'input') -> List[byte
         out = []
         for index, block in enumerate(blocks):
             try:
-                cert = x509.load_pem_x509_certificate(block)
-            except ValueError:
+                if block.startswith(b'-----BEGIN TRUSTED'):
+                    cert = x509.load_der_x509_certificate(_trusted_certificate_der(block))
+                else:
+                    cert = x509.load_pem_x509_certificate(block)
+            except ValueError:  # DerError and binascii.Error are ValueErrors too
                 raise CertificateInputError('%s: certificate #%d is not valid PEM' % (what, index + 1))
             out.append(cert.public_bytes(serialization.Encoding.DER))
         return out

@@ -63,6 +63,11 @@ def _read_header(data, pos):
     return tag, pos, end, end
 
 
+def element_end(data, pos=0):
+    """Offset just past the element that starts at pos (data may go on after it)."""
+    return _read_header(data, pos)[3]
+
+
 def read(data, expect=None):
     """Decode exactly one element spanning all of data; return (tag, content bytes)."""
     tag, start, end, nxt = _read_header(data, 0)

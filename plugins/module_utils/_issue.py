@@ -175,9 +175,14 @@ _HASHES = {'SHA224': 'SHA224', 'SHA256': 'SHA256', 'SHA384': 'SHA384', 'SHA512':
 
 
 def default_signature_algorithm(key: Any) -> str:
-    """What keytool picks for the key: SHA256withRSA, SHA256/384/512withECDSA by curve, Ed25519..."""
+    """What keytool picks for the key: SHA-256/384/512 with RSA by key size and with ECDSA by curve, Ed25519...
+
+    keytool matches the hash to the key's strength (sun.security.util.SignatureUtil): RSA up to 3072 bits
+    signs with SHA-256, up to 7680 with SHA-384, larger keys with SHA-512.
+    """
     if isinstance(key, rsa.RSAPrivateKey):
-        return 'SHA256withRSA'
+        size = key.key_size
+        return 'SHA256withRSA' if size <= 3072 else ('SHA384withRSA' if size <= 7680 else 'SHA512withRSA')
     if isinstance(key, ec.EllipticCurvePrivateKey):
         size = key.curve.key_size
         return 'SHA256withECDSA' if size <= 256 else ('SHA384withECDSA' if size <= 384 else 'SHA512withECDSA')

@@ -21,10 +21,8 @@ from ansible.module_utils.basic import missing_required_lib
 from ansible_collections.javasec.keystore.plugins.module_utils import _codec as codec
 from ansible_collections.javasec.keystore.plugins.module_utils import _certs as certs
 from ansible_collections.javasec.keystore.plugins.module_utils import _crypto_support as support
-from ansible_collections.javasec.keystore.plugins.module_utils import _der as der
 from ansible_collections.javasec.keystore.plugins.module_utils import _files as files
 from ansible_collections.javasec.keystore.plugins.module_utils import _model as model
-from ansible_collections.javasec.keystore.plugins.module_utils import _pkcs12 as p12
 
 KeystoreErrorT = TypeVar('KeystoreErrorT', bound=model.KeystoreError)
 
@@ -78,7 +76,9 @@ def fail(module, error, **result):
 
 
 def located(path: str, error: KeystoreErrorT) -> KeystoreErrorT:
-    """The same error, of the same type, with the file it is about in front of its message."""
+    """The same error, of the same type, with the file it is about in front of its message (once)."""
+    if str(error).startswith(path):
+        return error
     return type(error)('%s: %s' % (path, error))
 
 
@@ -124,18 +124,8 @@ class ReadSession:
         """PKCS#8 DER of the entry's private key; fails naming the alias when no given password opens it."""
         if entry.key_der is not None:
             return entry.key_der
-        own = {k.lower(): v for k, v in self.key_passwords.items()}.get(entry.alias.lower())
-        if own is not None and entry.sealed and entry.sealed.store_type == 'pkcs12':
-            # The codec reads PKCS12 keys with the store password only; a key written by another
-            # tool with a password of its own can still be opened here, read-only.
-            try:
-                return p12.decrypt_epki(entry.sealed.blob, own)
-            except p12.Pkcs12PasswordError:
-                fail(self.module, located(self.path, model.WrongKeyPasswordError(
-                    'key password for alias "%s" was incorrect' % entry.alias)))
-            except (p12.Pkcs12Error, der.DerError) as exc:
-                fail(self.module, located(self.path, model.CorruptStoreError(
-                    'the key of alias "%s" cannot be read: %s' % (entry.alias, exc))))
+        # The codec already tried the key_passwords given for this alias (a wrong one fails load()),
+        # so a key still sealed here is one whose password the task did not give.
         fail(self.module, located(self.path, model.WrongKeyPasswordError(
             'the private key of alias "%s" is protected by a password other than the keystore password; give it '
             'in key_passwords (key_passwords: {"%s": ...})' % (entry.alias, entry.alias))))

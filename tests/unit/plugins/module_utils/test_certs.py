@@ -13,6 +13,7 @@ import binascii
 import datetime
 import json
 import random
+import subprocess
 
 import pytest
 
@@ -359,3 +360,16 @@ def test_cert_info_of_a_certificate_cryptography_cannot_parse(pki):
     assert info['subject'] is None and info['not_after'] is None and info['is_ca'] is None
     entry = certs.entry_info(model.TrustedCertEntry('java-dsa', data, timestamp=T_RSA))
     assert entry['alias'] == 'java-dsa' and entry['sha256'] == certs.fingerprint(data)
+
+
+def test_openssl_trusted_certificate_pem_gives_the_certificate(pki, tmp_path):
+    """openssl x509 -trustout writes TRUSTED CERTIFICATE: the certificate followed by OpenSSL's trust settings."""
+    plain = tmp_path / 'plain.pem'
+    plain.write_bytes(pki.root.public_bytes(serialization.Encoding.PEM))
+    trusted = subprocess.run(['openssl', 'x509', '-in', str(plain), '-trustout', '-addtrust', 'serverAuth'],
+                             check=True, stdout=subprocess.PIPE).stdout
+    assert trusted.startswith(b'-----BEGIN TRUSTED CERTIFICATE-----')
+    assert certs.load_certificates(trusted, 'bundle') == [pki.root.public_bytes(serialization.Encoding.DER)]
+    broken = trusted.replace(b'-----BEGIN TRUSTED CERTIFICATE-----\n', b'-----BEGIN TRUSTED CERTIFICATE-----\n!!')
+    with pytest.raises(model.CertificateInputError, match='bundle: certificate #1 is not valid PEM'):
+        certs.load_certificates(broken, 'bundle')

@@ -19,7 +19,7 @@ from ansible_collections.javasec.keystore.plugins.module_utils import _model as 
 
 from cryptography import x509  # noqa: E402
 from cryptography.hazmat.primitives import hashes  # noqa: E402
-from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448  # noqa: E402
+from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, rsa  # noqa: E402
 from cryptography.x509.oid import ExtendedKeyUsageOID, ExtensionOID, NameOID  # noqa: E402
 
 
@@ -174,6 +174,14 @@ def test_signature_for_defaults_as_keytool_chooses(pki):
             assert chosen.hash is None
         else:
             assert isinstance(chosen.hash, hash_class), kind
+
+
+def test_signature_for_large_rsa_keys_as_keytool_chooses():
+    # keytool 17 -genkeypair -keyalg RSA -keysize 4096 prints (SHA384withRSA): the hash follows the key's strength
+    for size, name in ((3072, 'SHA256withRSA'), (4096, 'SHA384withRSA')):
+        key = rsa.generate_private_key(public_exponent=65537, key_size=size)
+        assert issue.signature_for(key).name == name, size
+        assert issue.default_signature_algorithm(key) == name, size
 
 
 def test_signature_for_dsa():

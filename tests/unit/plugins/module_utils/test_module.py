@@ -197,7 +197,8 @@ def test_read_session_load_errors_name_the_file(make_module, p12_path, tmp_path,
         path = str(tmp_path)
     result = _failure(_reader(make_module, path, password).load)
     assert result['error_type'] == error_type
-    assert result['msg'].startswith(path + ': ')
+    assert result['msg'].startswith(path + (' ' if case == 'directory' else ': '))
+    assert result['msg'].count(path) == 1
     assert message in result['msg']
     assert password not in result['msg']
 
