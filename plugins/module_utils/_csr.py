@@ -27,7 +27,8 @@ rsa = support.rsa
 
 
 def requested_extensions(sans, key_usage, extended_key_usage):
-    """[(extension value, critical)] as keytool -ext writes them: KU critical, SAN and EKU not."""
+    """[(extension value, critical)] of a request: key usage critical as RFC 5280 asks (keytool -ext ku=... marks it
+    critical only with ku:c=...), SAN and EKU not."""
     out = []
     if sans:
         out.append((x509.SubjectAlternativeName(sans), False))

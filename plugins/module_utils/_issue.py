@@ -232,7 +232,8 @@ def signature_for(key: Any, name: Optional[str] = None) -> SignatureAlgorithm:
 def build_certificate(subject_name, public_key, issuer_name, signing_key, validity_days, sans=None,
                       key_usage=None, extended_key_usage=None, is_ca=False, signature_algorithm=None,
                       issuer_public_key=None, not_before=None, serial=None, path_length=None):
-    """Sign a certificate; the extensions follow what keytool -genkeypair/-gencert writes."""
+    """Sign a certificate: subject key identifier, authority key identifier and basic constraints as keytool
+    -genkeypair/-gencert write them; key usage critical as RFC 5280 asks (keytool needs ku:c= for that)."""
     now = not_before or (datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(minutes=5))
     builder = (x509.CertificateBuilder()
                .subject_name(subject_name)
