@@ -182,7 +182,7 @@ def wanted_extensions(params, csr):
     return san_objects, key_usage, eku
 
 
-def current_is_good(current, ca_cert, csr, subject, sans, key_usage, eku, params):
+def current_is_good(current, ca_cert, ca_key, csr, subject, sans, key_usage, eku, params):
     """Whether the certificate already in dest (PEM bytes or None) is what this task would issue, and not due."""
     try:
         cert = x509.load_pem_x509_certificate(current) if current is not None else None
@@ -202,6 +202,13 @@ def current_is_good(current, ca_cert, csr, subject, sans, key_usage, eku, params
         return False
     basic = certs.extension(cert, 'BasicConstraints')
     if bool(basic and basic.ca) != params['is_ca']:
+        return False
+    if params['is_ca'] and basic.path_length != params['path_length']:
+        return False
+    # the hash this task would sign with (its signature_algorithm, else the CA key's default)
+    wanted_hash = issue.signature_for(ca_key, params['signature_algorithm']).hash
+    current_hash = support.signature_hash_of(cert)[0]
+    if (wanted_hash and wanted_hash.name) != (current_hash and current_hash.name):
         return False
     remaining = certs.cert_not_after(cert) - datetime.datetime.now(datetime.timezone.utc)
     return remaining.total_seconds() > params['renew_before_days'] * 86400
@@ -254,7 +261,7 @@ def main():
         subject = issue.parse_subject(params['subject']) if params['subject'] is not None else csr.subject
         sans, key_usage, eku = wanted_extensions(params, csr)
         current = target.read() if target else None
-        if target and current_is_good(current, ca_cert, csr, subject, sans, key_usage, eku, params):
+        if target and current_is_good(current, ca_cert, ca_key, csr, subject, sans, key_usage, eku, params):
             cert_der = x509.load_pem_x509_certificate(current).public_bytes(serialization.Encoding.DER)
         else:
             cert_der = issue.build_certificate(

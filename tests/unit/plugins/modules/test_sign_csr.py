@@ -240,6 +240,24 @@ def test_a_changed_request_signs_again(sign, pki, tmp_path, change):
     assert sign(**args)['changed'] is False
 
 
+@pytest.mark.parametrize('first_args, args', [
+    ({'is_ca': True, 'path_length': 0}, {'is_ca': True, 'path_length': 3}),
+    ({}, {'signature_algorithm': 'SHA512withECDSA'}),
+])
+def test_a_changed_signing_option_signs_again(sign, tmp_path, first_args, args):
+    # path_length and signature_algorithm used to be ignored once dest held a certificate
+    dest = str(tmp_path / 'app.pem')
+    first = sign(dest=dest, **first_args)
+    second = sign(dest=dest, **args)
+    assert second['changed'] is True and second['sha256'] != first['sha256']
+    cert = _issued(second)
+    if 'path_length' in args:
+        assert _ext(cert, ExtensionOID.BASIC_CONSTRAINTS).value.path_length == 3
+    else:
+        assert cert.signature_hash_algorithm.name == 'sha512'
+    assert sign(dest=dest, **args)['changed'] is False
+
+
 def test_renew_before_days(sign, tmp_path):
     dest = str(tmp_path / 'app.pem')
     first = sign(dest=dest, validity_days=10)
