@@ -17,12 +17,14 @@ options:
       - The type of an existing file is detected from its content (JKS, JCEKS or PKCS12), never from its name.
     type: path
     required: true
+    aliases: [keystore_path]
   password:
     description:
       - The keystore password. It also protects every key entry that has no password of its own.
       - Never logged, never returned.
     type: str
     required: true
+    aliases: [keystore_pass]
   key_passwords:
     description:
       - Passwords of JKS key entries that are protected by a password other than the store password, by alias.

@@ -30,8 +30,9 @@ KeystoreErrorT = TypeVar('KeystoreErrorT', bound=model.KeystoreError)
 def store_argument_spec():
     """Options of every module that opens a keystore (doc fragment javasec.keystore.keystore)."""
     return dict(
-        path=dict(type='path', required=True),
-        password=dict(type='str', required=True, no_log=True),
+        # aliases: the names of community.general's java_cert/java_keystore (docs/migrating.md)
+        path=dict(type='path', required=True, aliases=['keystore_path']),
+        password=dict(type='str', required=True, no_log=True, aliases=['keystore_pass']),
         key_passwords=dict(type='dict', default={}, no_log=True),
     )
 

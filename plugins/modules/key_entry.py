@@ -37,6 +37,7 @@ options:
       - Alias of the entry. Written in lowercase.
     type: str
     required: true
+    aliases: [name, cert_alias]
   state:
     description:
       - V(present) makes sure the entry exists as described; V(absent) removes it.
@@ -48,6 +49,7 @@ options:
       - Type of the store when this task creates it. An existing store of another type makes the task fail; convert
         it with M(javasec.keystore.keystore).
     type: str
+    aliases: [keystore_type]
     choices: [jks, pkcs12]
   key_password:
     description:
@@ -137,12 +139,15 @@ options:
       - Import the key and chain from this PKCS12/PFX or JKS file on the managed node instead
         (what C(keytool -importkeystore) does).
     type: path
+    aliases: [pkcs12_path]
   src_password:
     description: Password of O(src_path).
     type: str
+    aliases: [pkcs12_password]
   src_alias:
     description: Alias of the entry in O(src_path). Defaults to its only private key entry.
     type: str
+    aliases: [pkcs12_alias]
   ca_path:
     description: A PEM file on the managed node with CA certificates used to complete the chain.
     type: path
@@ -296,8 +301,9 @@ def read_material(module):
 
 def main():
     argument_spec = entry_argument_spec()
+    argument_spec['store_type']['aliases'] = ['keystore_type']
     argument_spec.update(
-        alias=dict(type='str', required=True),
+        alias=dict(type='str', required=True, aliases=['name', 'cert_alias']),
         state=dict(type='str', default='present', choices=['present', 'absent']),
         key_password=dict(type='str', no_log=True),
         key_type=dict(type='str', default='rsa', choices=['rsa', 'ec', 'ed25519']),
@@ -317,9 +323,9 @@ def main():
         certificate_path=dict(type='path'),
         chain=dict(type='str'),
         chain_path=dict(type='path'),
-        src_path=dict(type='path'),
-        src_password=dict(type='str', no_log=True),
-        src_alias=dict(type='str'),
+        src_path=dict(type='path', aliases=['pkcs12_path']),
+        src_password=dict(type='str', no_log=True, aliases=['pkcs12_password']),
+        src_alias=dict(type='str', aliases=['pkcs12_alias']),
         ca_path=dict(type='path'),
         validate_chain=dict(type='bool', default=True),
         renew_before_days=dict(type='int'),

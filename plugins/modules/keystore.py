@@ -49,6 +49,7 @@ options:
       - JCEKS stores can be read and converted, not written.
       - When not set, an existing store keeps its type.
     type: str
+    aliases: [keystore_type]
     choices: [jks, pkcs12]
   new_password:
     description:
@@ -179,7 +180,7 @@ def main():
     argument_spec = write_argument_spec()
     argument_spec.update(
         state=dict(type='str', default='present', choices=['present', 'absent']),
-        store_type=dict(type='str', choices=['jks', 'pkcs12']),
+        store_type=dict(type='str', choices=['jks', 'pkcs12'], aliases=['keystore_type']),
         new_password=dict(type='str', no_log=True),
         force=dict(type='bool', default=False),
     )

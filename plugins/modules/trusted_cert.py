@@ -88,6 +88,7 @@ options:
       - Path of a PEM bundle (or a DER certificate) on the managed node; one entry per certificate, with
         derived aliases.
     type: path
+    aliases: [cert_path]
   urls:
     description:
       - TLS servers whose presented certificates to trust. The managed node connects to each server and
@@ -320,7 +321,7 @@ def argument_spec():
             required_one_of=[('content', 'path')],
         ),
         bundle=dict(type='str'),
-        bundle_path=dict(type='path'),
+        bundle_path=dict(type='path', aliases=['cert_path']),
         urls=dict(
             type='list', elements='dict', default=[],
             options=dict(

@@ -509,3 +509,12 @@ def test_jceks_helper_is_a_real_jceks_store(pki):
     store = codec.load_bytes(_jceks_bytes(pki), STORE_PASSWORD)
     assert store.store_type == 'jceks' and store.get('root-ca').cert == der_of(pki.root)
     assert struct.unpack('>I', _jceks_bytes(pki)[:4])[0] == 0xCECECECE
+
+
+def test_java_cert_option_names_are_aliases(make_module, p12_path):
+    """keystore_path/keystore_pass (community.general java_cert, java_keystore) open the same store."""
+    module = make_module(glue.store_argument_spec(), keystore_path=p12_path, keystore_pass=STORE_PASSWORD)
+    assert module.params['path'] == p12_path and module.params['password'] == STORE_PASSWORD
+    assert STORE_PASSWORD in module.no_log_values
+    store = glue.ReadSession(module).load()
+    assert store.store_type == 'pkcs12' and store.aliases()
