@@ -542,6 +542,12 @@ def main():
         json.dump(result, handle, indent=1, sort_keys=True)
     print(report(result))
     print('results: %s' % name)
+    if result.get('import'):
+        sys.path.insert(0, HERE)
+        import chart  # benchmarks/chart.py: the SVG beside the JSON, for docs/benchmarks.md
+        with open(name[:-len('.json')] + '.svg', 'w') as handle:
+            handle.write(chart.import_chart(result))
+        print('chart: %s' % name[:-len('.json')] + '.svg')
 
 
 if __name__ == '__main__':
