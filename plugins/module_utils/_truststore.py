@@ -37,6 +37,15 @@ class InputError(model.CertificateInputError):
     """A certificate input that cannot be used; the message names the item (error_type InputError)."""
 
 
+class PrivateKeyInputError(InputError):
+    """A public input that holds a private key. secrets: the text of the key as the task gave it, for the
+    module to mask (no_log) wherever Ansible would print the task's arguments; never in the message."""
+
+    def __init__(self, message: str, secrets: Sequence[str]) -> None:
+        super().__init__(message)
+        self.secrets = list(secrets)
+
+
 class Candidate(NamedTuple):
     """One certificate to trust or remove: DER, SHA-256 of the DER, where it came from, lowercase alias."""
     der: bytes
@@ -269,14 +278,38 @@ def _pem_der(block):
     return data if _is_certificate(data) else None
 
 
+# any PEM private key: PKCS#8 (plain, ENCRYPTED), RSA/EC/DSA (OpenSSL), OPENSSH; an END line that is cut off
+# still ends the block at the end of the input, so a truncated key is masked whole too
+_PRIVATE_KEY = re.compile(br'-----BEGIN [^-\r\n]*PRIVATE KEY[^-\r\n]*-----.*?(?:-----END [^-\r\n]*PRIVATE KEY[^-\r\n]*-----|\Z)',
+                          re.DOTALL)
+
+
+def refuse_private_keys(data: bytes, what: str) -> None:
+    """PrivateKeyInputError when data (a public input) holds a PEM private key block.
+
+    A combined key+certificate file (server.pem) is an easy thing to hand over as a bundle; taking only its
+    certificates would leave the key in the task's arguments, which -vvv and ansible.log print whole.
+    """
+    blocks = _PRIVATE_KEY.findall(data)
+    if blocks:
+        raise PrivateKeyInputError(
+            '%s holds a private key (%d PEM private key block%s); trusted_cert takes certificates only and refuses '
+            'a private key in its inputs: give the certificates without the key (a key belongs in '
+            'javasec.keystore.key_entry)' % (what, len(blocks), '' if len(blocks) == 1 else 's'),
+            [block.decode('utf-8', 'replace') for block in blocks])
+
+
 def certificates_in(data: Any, what: str = 'input') -> List[bytes]:
     """DER of every certificate in PEM text (one or many) or in one DER certificate, in input order.
+
+    A PEM private key anywhere in data is a PrivateKeyInputError.
 
     Well-formed input is split without cryptography; anything unusual (other PEM labels, headers, a
     structure that is not a certificate's) goes to certs.load_certificates, which decides and words
     the error. A certificate split here is parsed by cryptography only once it turns out to be new.
     """
     data = certs.to_bytes(data)
+    refuse_private_keys(data, what)
     blocks = certs.PEM_CERT.findall(data)
     if blocks:
         found = [_pem_der(block) for block in blocks]
@@ -361,7 +394,11 @@ def gather(certificates: Sequence[Dict[str, Any]] = (), bundle: Optional[str] = 
             what += ' (%s)' % item['path']
             found = certificates_in(_read_input_file(item['path'], what), what)
         else:
-            found = certificates_in(_content_bytes(item['content'], what), what)
+            try:
+                found = certificates_in(_content_bytes(item['content'], what), what)
+            except PrivateKeyInputError as exc:
+                # base64 content (slurp) encodes the key: the text as given is what must be masked
+                raise PrivateKeyInputError(str(exc), exc.secrets + [item['content']])
         alias = item.get('alias')
         if alias is not None and not alias.strip():
             raise InputError('%s: alias must not be empty' % what)

@@ -19,6 +19,9 @@ description:
   - Certificates are compared by content (SHA-256), not by alias. A certificate that is already trusted
     under any alias is not added again; it is reported in RV(unchanged) with the alias it has.
   - Private key and secret key entries are never modified or removed.
+  - An input that holds a PEM private key (a combined key and certificate C(server.pem) given as O(bundle),
+    C(content) or C(path) of O(certificates), or O(bundle_path)) makes the task fail before the store
+    is touched; the key is masked in the task's printed arguments and never appears in the message.
   - Works in pure Python; keytool is not needed on the managed node.
 extends_documentation_fragment:
   - ansible.builtin.files
@@ -361,6 +364,10 @@ def main():
         if present:
             selection = truststore.select(candidates, params['ca_only'], params['expired'])
             candidates, result['excluded'] = selection.kept, selection.excluded
+    except truststore.PrivateKeyInputError as exc:
+        # the key is in the task's arguments, which Ansible returns as invocation (-vvv, ansible.log)
+        module.no_log_values.update(exc.secrets)
+        fail(module, exc, **result)
     except model.KeystoreError as exc:
         fail(module, exc, **result)
 

@@ -78,13 +78,26 @@ def test_unusual_input_is_left_to_cryptography(pki):
 @pytest.mark.parametrize('data, message', [
     (b'-----BEGIN CERTIFICATE-----\nbm9wZQ==\n-----END CERTIFICATE-----\n', 'b: certificate #1 is not valid PEM'),
     (b'junk', 'b: neither PEM certificates nor a DER certificate'),
-    (b'-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n', 'b: PEM text without a CERTIFICATE block'),
+    (b'-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n', 'b: PEM text without a CERTIFICATE block'),
 ])
 def test_bad_input_words_the_error_as_before(data, message):
     with pytest.raises(truststore.InputError) as info:
         truststore.certificates_in(data, 'b')
     assert str(info.value) == message
     assert isinstance(info.value, model.KeystoreError)
+
+
+@pytest.mark.parametrize('label', ['PRIVATE KEY', 'RSA PRIVATE KEY', 'EC PRIVATE KEY', 'ENCRYPTED PRIVATE KEY',
+                                   'OPENSSH PRIVATE KEY'])
+def test_private_key_blocks_are_refused_with_the_text_to_mask(pki, label):
+    key = ('-----BEGIN %s-----\nc2VjcmV0LWtleS1tYXRlcmlhbA==\n-----END %s-----' % (label, label))
+    text = pem_of(pki.root).decode('ascii') + key + '\n' + pem_of(pki.inter).decode('ascii')
+    with pytest.raises(truststore.PrivateKeyInputError) as info:
+        truststore.certificates_in(text, 'bundle')
+    assert str(info.value).startswith('bundle holds a private key (1 PEM private key block)')
+    assert 'c2VjcmV0' not in str(info.value)
+    assert info.value.secrets == [key]
+    assert isinstance(info.value, truststore.InputError)
 
 
 def test_gather_items_files_and_bundles(pki, tmp_path, no_x509):

@@ -300,3 +300,73 @@ def test_pkcs12_encryption_change_rewrites(run, tmp_path, pki):
     assert result['changed'] and _load(path).encryption == 'legacy'
     assert not run(pkcs12_encryption='legacy', **args)['changed']
     assert not run(**args)['changed']
+
+
+def _key_pem(key, encrypted=False):
+    from cryptography.hazmat.primitives import serialization
+    encryption = (serialization.BestAvailableEncryption(b'secret-pass') if encrypted
+                  else serialization.NoEncryption())
+    return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.TraditionalOpenSSL,
+                             encryption).decode('ascii')
+
+
+def _key_lines(key_pem):
+    """The base64 lines of a PEM key: any of them in a result is key material."""
+    return [line for line in key_pem.splitlines() if line and not line.startswith('-----') and ':' not in line]
+
+
+@pytest.mark.parametrize('where', ['bundle', 'content', 'content_base64', 'path', 'bundle_path'])
+def test_private_key_in_public_input_is_refused_and_masked(monkeypatch, run, tmp_path, pki, where):
+    from ansible.module_utils import basic
+    from ansible.module_utils.common.parameters import remove_values
+    path = str(tmp_path / 'ts.p12')
+    run(path=path, certificates=[{'content': pem_of(pki.root).decode('ascii')}])
+    digest = _digest(path)
+    key_pem = _key_pem(pki.rsa_key)
+    server_pem = pem_of(pki.rsa_leaf).decode('ascii') + key_pem + pem_of(pki.inter).decode('ascii')
+    args = {
+        'bundle': dict(bundle=server_pem),
+        'content': dict(certificates=[{'content': server_pem}]),
+        'content_base64': dict(certificates=[{'content': base64.b64encode(server_pem.encode()).decode('ascii')}]),
+        'path': dict(certificates=[{'path': _write_pem(tmp_path, 'server.pem', pki.rsa_leaf)}]),
+        'bundle_path': dict(bundle_path=_write_pem(tmp_path, 'server.pem', pki.rsa_leaf)),
+    }[where]
+    if where in ('path', 'bundle_path'):
+        with open(str(tmp_path / 'server.pem'), 'a') as handle:
+            handle.write(key_pem)
+    seen = {}
+    patched_fail = basic.AnsibleModule.fail_json
+
+    def fail_json(self, msg, **kwargs):
+        # what Ansible prints (-vvv, ansible.log): the result with the task's arguments, masked
+        seen['printed'] = remove_values(dict(kwargs, msg=msg, invocation={'module_args': self.params}),
+                                        self.no_log_values)
+        patched_fail(self, msg, **kwargs)
+
+    monkeypatch.setattr(basic.AnsibleModule, 'fail_json', fail_json)
+    result = run(path=path, **args)
+    assert result['failed'] and 'holds a private key (1 PEM private key block)' in result['msg'], result
+    assert result['error_type'] == 'PrivateKeyInputError'
+    printed = json.dumps(seen['printed'], default=str)
+    for text in (json.dumps(result, default=str), printed):
+        assert 'PRIVATE KEY-----' not in text.replace('PEM private key', '')
+        assert not [line for line in _key_lines(key_pem) if line in text]
+    if where == 'content_base64':
+        assert base64.b64encode(server_pem.encode()).decode('ascii') not in printed
+    assert _digest(path) == digest
+
+
+@pytest.mark.parametrize('key', ['encrypted', 'pkcs8', 'truncated'])
+def test_every_private_key_form_is_refused(run, tmp_path, pki, key):
+    from cryptography.hazmat.primitives import serialization
+    if key == 'encrypted':
+        key_pem = _key_pem(pki.ec_key, encrypted=True)
+    else:
+        key_pem = pki.ec_key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                           serialization.NoEncryption()).decode('ascii')
+        if key == 'truncated':
+            key_pem = key_pem[:-40]
+    result = run(path=str(tmp_path / 'ts.p12'), bundle=key_pem + pem_of(pki.root).decode('ascii'))
+    assert result['failed'] and 'bundle holds a private key' in result['msg']
+    assert not [line for line in _key_lines(key_pem) if line in json.dumps(result)]
+    assert not os.path.exists(str(tmp_path / 'ts.p12'))
