@@ -155,9 +155,18 @@ options:
         certificates (after O(ca_only) and O(expired) filtering) - every other trusted certificate entry is
         removed, and so are extra aliases of a given certificate that the store trusts more than once.
       - Key entries and secret keys are kept as they are.
-      - With no certificate given, every trusted certificate entry is removed.
+      - With no certificate to keep (none given, or every given one left out by O(ca_only) or O(expired)),
+        the task fails, since it would remove every trusted certificate entry (an empty variable or a
+        failed lookup looks just like that), unless O(allow_empty=true).
     type: bool
     default: false
+  allow_empty:
+    description:
+      - With O(exclusive=true), allow the list of certificates to keep to be empty, so that every trusted
+        certificate entry is removed on purpose.
+    type: bool
+    default: false
+    version_added: 0.2.0
   ca_only:
     description:
       - With O(state=present), only take certificates whose basic constraints extension says CA:true; the
@@ -338,6 +347,7 @@ def argument_spec():
         ),
         aliases=dict(type='list', elements='str', default=[]),
         exclusive=dict(type='bool', default=False),
+        allow_empty=dict(type='bool', default=False),
         ca_only=dict(type='bool', default=False),
         expired=dict(type='str', default='import', choices=['import', 'skip', 'fail']),
     )
@@ -364,6 +374,12 @@ def main():
         if present:
             selection = truststore.select(candidates, params['ca_only'], params['expired'])
             candidates, result['excluded'] = selection.kept, selection.excluded
+            if params['exclusive'] and not candidates and not params['allow_empty']:
+                raise truststore.InputError(
+                    'exclusive=true with no certificate to keep (%s) would remove every trusted certificate entry; '
+                    'set allow_empty=true to do that on purpose'
+                    % ('every given certificate is excluded by ca_only or expired' if result['excluded']
+                       else 'no certificate is given'))
     except truststore.PrivateKeyInputError as exc:
         # the key is in the task's arguments, which Ansible returns as invocation (-vvv, ansible.log)
         module.no_log_values.update(exc.secrets)

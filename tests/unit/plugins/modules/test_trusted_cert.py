@@ -124,6 +124,30 @@ def test_exclusive_drops_extra_aliases_of_a_given_certificate(run, tmp_path, pki
     assert _trusted(path) == {'second': _fp(pki.root)}
 
 
+@pytest.mark.parametrize('args, why', [
+    (dict(), 'no certificate is given'),
+    (dict(certificates=[], urls=[]), 'no certificate is given'),
+    (dict(certificates=[{'content': 'PEM'}], ca_only=True), 'every given certificate is excluded by ca_only or expired'),
+])
+def test_exclusive_with_nothing_to_keep_needs_allow_empty(run, tmp_path, pki, args, why):
+    path = str(tmp_path / 'store')
+    (tmp_path / 'store').write_bytes(codec.dump_bytes(pki.store('pkcs12'), STORE_PASSWORD))
+    trusted, digest = _trusted(path), _digest(path)
+    assert len(trusted) == 2
+    if args.get('ca_only'):
+        args['certificates'] = [{'content': pem_of(pki.rsa_leaf).decode('ascii')}]
+    result = run(path=path, exclusive=True, **args)
+    assert result['failed'] and result['error_type'] == 'InputError'
+    assert result['msg'] == ('exclusive=true with no certificate to keep (%s) would remove every trusted certificate '
+                             'entry; set allow_empty=true to do that on purpose' % why)
+    assert _digest(path) == digest
+    result = run(path=path, exclusive=True, allow_empty=True, **args)
+    assert result['changed'] and sorted(r['alias'] for r in result['removed']) == sorted(trusted)
+    assert _trusted(path) == {}
+    assert len(_load(path).entries) == len(pki.store('pkcs12').entries) - 2
+    assert not run(path=path, exclusive=True, allow_empty=True, **args)['changed']
+
+
 def test_duplicates_and_existing_aliases(run, tmp_path, pki):
     path = str(tmp_path / 'ts.p12')
     run(path=path, certificates=[{'content': pem_of(pki.root).decode('ascii'), 'alias': 'MyRoot'}])
