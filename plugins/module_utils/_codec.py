@@ -252,10 +252,22 @@ def _dump_jks(store, password):
         raise UnsupportedStoreError('cannot write JKS: %s' % exc)
 
 
-def _dump_pkcs12(store, password, encryption):
-    if any(ord(char) > 0x7F for char in password):
-        raise UnsupportedStoreError('Java cannot open a PKCS12 keystore whose password has non-ASCII characters '
-                                    '(keytool refuses such passwords too); use an ASCII password')
+def check_pkcs12_password(password: str, option: str = 'password') -> None:
+    """Refuse a PKCS12 password Java cannot use, naming option (never the value).
+
+    Java derives PKCS12 keys through PBEKeySpec, whose keys (com.sun.crypto.provider.PBEKey) refuse every
+    character outside printable ASCII: a store with such a password (a trailing newline from a vault slip,
+    a tab, DEL, a non-ASCII letter) is one no Java reader opens, so it must never be written.
+    """
+    if any(not 0x20 <= ord(char) <= 0x7E for char in password):
+        raise UnsupportedStoreError(
+            '%s has a character Java cannot use in a PKCS12 password: only printable ASCII (0x20-0x7E) works; a '
+            'control character (a trailing newline, a tab, DEL) or a non-ASCII character makes a store that '
+            'keytool and Java cannot open' % option)
+
+
+def _dump_pkcs12(store, password, encryption, password_option='password'):
+    check_pkcs12_password(password, password_option)
     scheme = p12.key_scheme(encryption)
     key_bags, cert_bags, written_chain = [], [], set()
     key_ids = set()
@@ -309,13 +321,14 @@ def _dump_pkcs12(store, password, encryption):
 
 
 def dump_bytes(store: Keystore, password: str, store_type: Optional[str] = None,
-               encryption: Optional[str] = None) -> bytes:
-    """Serialize the store (as store_type, default its own type)."""
+               encryption: Optional[str] = None, password_option: str = 'password') -> bytes:
+    """Serialize the store (as store_type, default its own type); password_option names the option the
+    password came from in the error about a password PKCS12 cannot take."""
     store_type = store_type or store.store_type
     if store_type == 'jks':
         return _dump_jks(store, password)
     if store_type == 'pkcs12':
-        return _dump_pkcs12(store, password, encryption or store.encryption)
+        return _dump_pkcs12(store, password, encryption or store.encryption, password_option)
     if store_type == 'jceks':
         raise UnsupportedStoreError('writing JCEKS keystores is not supported; convert the store to PKCS12 '
                                     '(store_type: pkcs12) or JKS')

@@ -392,6 +392,9 @@ def plan_store(before: Optional[model.Keystore], opened_with: Optional[str], pas
     target_type = store_type or store.store_type
     target_encryption = encryption or store.encryption
     target_password = new_password if new_password is not None else password
+    if target_type == 'pkcs12':
+        # Also when nothing is to be written: a store with such a password is one Java cannot open.
+        codec.check_pkcs12_password(target_password, 'new_password' if new_password is not None else 'password')
     write, converted_from, password_changed, warnings = before is None, None, False, []
     if before is not None:
         if target_type != before.store_type:

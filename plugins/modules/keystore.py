@@ -56,11 +56,16 @@ options:
       - Change the store password to this one. Every key protected by the old store password is
         re-protected by the new one; JKS keys with their own password keep it.
       - Idempotent - when the store already opens with O(new_password), nothing changes.
+      - For a PKCS12 store it must be printable ASCII (V(0x20) to V(0x7E)) like every PKCS12 password, since Java
+        cannot open a PKCS12 store whose password holds a control character (a trailing newline, a tab) or a
+        non-ASCII character; the task fails and the file is left untouched.
     type: str
   force:
     description:
       - Replace a store that cannot be read (wrong password, corrupt, not a keystore) by a new empty one.
       - Without it such a store makes the task fail and the file is left untouched.
+      - The replaced file is always kept as a backup beside it (as O(backup=true) names it), whose name is
+        returned in RV(backup_file): a mistyped password must not cost the entries of a store that was fine.
     type: bool
     default: false
   mode:
@@ -143,8 +148,10 @@ replaced:
   type: bool
   sample: false
 backup_file:
-  description: Name of the backup file that was created.
-  returned: changed and if O(backup) is V(true)
+  description:
+    - Name of the backup file that was created.
+    - Also without O(backup) when O(force=true) replaced an unreadable store (RV(replaced)).
+  returned: changed and if O(backup) is V(true), or when an unreadable store was replaced
   type: str
   sample: /opt/app/conf/keystore.p12.2024-01-01@12:00:00~
 '''
@@ -207,6 +214,11 @@ def main():
         for warning in plan.warnings:
             module.warn(warning)
         store = plan.store
+        if result['replaced'] and not module.check_mode:
+            # Kept whatever backup says: the store may be fine and only the password mistyped.
+            result['backup_file'] = module.backup_local(session.path)
+            module.warn('the replaced store is kept as %s' % result['backup_file'])
+            module.params['backup'] = False  # session.write must not copy it a second time
         if plan.write:
             session.write(session.serialize(store, plan.password, plan.store_type, plan.encryption), result)
             store.store_type = plan.store_type

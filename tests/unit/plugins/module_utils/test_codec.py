@@ -808,3 +808,43 @@ def test_locked_released_on_exception(tmp_path):
             raise RuntimeError('boom')
     probe = [sys.executable, '-c', LOCK_PROBE, str(tmp_path)]
     assert subprocess.call(probe) == 0
+
+
+# Java's PBEKey refuses every character outside 0x20-0x7E (issue 9): the PKCS12 writer must too.
+UNUSABLE_PKCS12_PASSWORDS = ['changeit\n', 'change\tit', 'changeit\r', 'changeit\x7f', '\x1fchangeit', u'ch\u00e4ngeit']
+
+
+@pytest.mark.parametrize('password', UNUSABLE_PKCS12_PASSWORDS)
+def test_pkcs12_password_outside_printable_ascii_is_refused(pki, password):
+    store = codec.load_bytes(pki.store_bytes('jks'), STORE_PASSWORD)
+    with pytest.raises(model.UnsupportedStoreError) as info:
+        codec.dump_bytes(store, password, 'pkcs12')
+    message = str(info.value)
+    assert message.startswith('password has a character Java cannot use in a PKCS12 password')
+    assert '0x20-0x7E' in message and password not in message and 'changeit' not in message
+    with pytest.raises(model.UnsupportedStoreError, match='^new_password has a character'):
+        codec.dump_bytes(store, password, 'pkcs12', password_option='new_password')
+    # JKS protects with UTF-16 code units: Java opens such stores, so they stay allowed there
+    assert codec.load_bytes(codec.dump_bytes(store, password, 'jks'), password).aliases() == store.aliases()
+
+
+def test_pkcs12_password_printable_ascii_bounds_are_accepted(pki):
+    store = codec.load_bytes(pki.store_bytes('pkcs12'), STORE_PASSWORD)
+    password = ' ~' + ''.join(chr(code) for code in range(0x20, 0x7F))
+    assert codec.load_bytes(codec.dump_bytes(store, password), password).aliases() == store.aliases()
+
+
+def test_refused_pkcs12_passwords_are_ones_java_cannot_open(keytool, tmp_path, monkeypatch):
+    """The judge of the refusal above: keytool opens the store written with the printable password and none
+    of those written (with the check switched off) with the refused control characters."""
+    monkeypatch.setattr(codec, 'check_pkcs12_password', lambda password, option='password': None)
+    path = str(tmp_path / 'store.p12')
+    outcomes = {}
+    for password in ['change it~'] + UNUSABLE_PKCS12_PASSWORDS[:-1]:  # argv cannot carry the non-ASCII one portably
+        with open(path, 'wb') as handle:
+            handle.write(codec.dump_bytes(model.Keystore('pkcs12', 'modern'), password))
+        run = subprocess.run([keytool, '-list', '-keystore', path, '-storetype', 'PKCS12', '-storepass', password],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True, check=False)
+        outcomes[password] = (run.returncode, 'Your keystore contains 0 entries' in run.stdout)
+    assert outcomes.pop('change it~') == (0, True)
+    assert outcomes == {password: (1, False) for password in UNUSABLE_PKCS12_PASSWORDS[:-1]}

@@ -240,6 +240,29 @@ def test_new_password_is_idempotent(keystore, pki, tmp_path, store_type):
     assert keystore(path=path, password=NEW_PASSWORD)['changed'] is False
 
 
+@pytest.mark.parametrize('bad', ['N3w-St0re-Pa55!\n', 'N3w\tSt0re', 'N3w-St0re\x7f'], ids=['newline', 'tab', 'del'])
+def test_pkcs12_password_java_cannot_use_is_refused(keystore, pki, tmp_path, bad):
+    """new_password on a working store, or password of a new store: refused naming the option, file untouched."""
+    path = str(tmp_path / 'store.p12')
+    _write(path, pki.store_bytes('pkcs12'))
+    before = _state(path)
+    for check_mode in (True, False):
+        result = keystore(check_mode=check_mode, path=path, new_password=bad)
+        assert result['failed'] is True and result['error_type'] == 'UnsupportedStoreError'
+        assert result['msg'].startswith('new_password has a character Java cannot use in a PKCS12 password')
+        assert bad not in json.dumps(result) and bad.strip() not in json.dumps(result)
+    assert _state(path) == before
+    assert _load(path).aliases() == _load(path).aliases() and _load(path).get('rsa-server') is not None
+
+    new_path = str(tmp_path / 'new.p12')
+    result = keystore(path=new_path, password=bad)
+    assert result['failed'] is True and result['msg'].startswith('password has a character Java cannot use')
+    assert not os.path.exists(new_path)
+    # a JKS store protects with UTF-16 code units: Java opens it, so it is not refused
+    assert keystore(path=new_path, password=bad, store_type='jks')['changed'] is True
+    assert _load(new_path, bad).store_type == 'jks'
+
+
 def test_new_password_equal_to_password_is_no_change(keystore, pki, tmp_path):
     path = str(tmp_path / 'store.p12')
     _write(path, pki.store_bytes('pkcs12'))
