@@ -56,6 +56,12 @@ options:
       - Return the certificates as PEM in RV(certificates) and RV(content).
     type: bool
     default: true
+  backup:
+    description:
+      - Before O(dest) is replaced, keep a copy of it beside it, with a timestamp in its name (RV(backup_file)).
+    type: bool
+    default: false
+    version_added: 0.2.0
   mode:
     description:
       - Mode of O(dest). A file this module creates gets V(0644) (certificates are public) unless O(mode) is set;
@@ -106,7 +112,7 @@ EXAMPLES = r'''
   javasec.keystore.trusted_cert:
     path: /opt/client/truststore.p12
     password: "{{ truststore_password }}"
-    certificates: "{{ exported.certificates[-1:] }}"
+    bundle: "{{ exported.certificates[-1] }}"
   delegate_to: client.example.com
 
 - name: Export a CA certificate of the truststore as DER
@@ -160,6 +166,11 @@ dest:
   returned: when O(dest) is set
   type: str
   sample: /opt/wso2/wso2carbon.pem
+backup_file:
+  description: Name of the backup of O(dest) that was created.
+  returned: when O(dest) was replaced and O(backup=true)
+  type: str
+  sample: /opt/app/conf/app.pem.2024-01-01@12:00:00~
 '''
 
 from ansible.module_utils.basic import AnsibleModule
@@ -190,6 +201,7 @@ def main():
         format=dict(type='str', default='pem', choices=['pem', 'der']),
         dest=dict(type='path'),
         return_content=dict(type='bool', default=True),
+        backup=dict(type='bool', default=False),
     )
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True, add_file_common_args=True)
     params = module.params

@@ -79,6 +79,12 @@ options:
       - Return the request (PEM) in RV(csr).
     type: bool
     default: true
+  backup:
+    description:
+      - Before O(dest) is replaced, keep a copy of it beside it, with a timestamp in its name (RV(backup_file)).
+    type: bool
+    default: false
+    version_added: 0.2.0
   mode:
     description:
       - Mode of O(dest). A file this module creates gets V(0644) (a request holds no secret) unless O(mode) is set;
@@ -194,6 +200,11 @@ dest:
   returned: when O(dest) is set
   type: str
   sample: /opt/wso2/wso2carbon.csr
+backup_file:
+  description: Name of the backup of O(dest) that was created.
+  returned: when O(dest) was replaced and O(backup=true)
+  type: str
+  sample: /opt/app/conf/app.csr.2024-01-01@12:00:00~
 '''
 
 from ansible.module_utils.basic import AnsibleModule
@@ -240,6 +251,7 @@ def main():
         signature_algorithm=dict(type='str'),
         dest=dict(type='path'),
         return_content=dict(type='bool', default=True),
+        backup=dict(type='bool', default=False),
     )
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True, add_file_common_args=True)
     params = module.params
