@@ -37,14 +37,24 @@ def read_file(path: str) -> Optional[bytes]:
         raise StoreFileError('cannot read %s: %s' % (path, os.strerror(exc.errno or 0)))
 
 
+def write_target(path: str) -> str:
+    """The file a write of path replaces: path itself, or the file its symbolic link(s) lead to.
+
+    keytool writes through a link, and distributions rely on it: Debian's and RHEL's JDK ship
+    lib/security/cacerts as a link to the system's shared Java CA store, which replacing the link by a
+    regular file would silently cut off from the OS CA updates.
+    """
+    return os.path.realpath(path)
+
+
 @contextlib.contextmanager
 def locked(path: str) -> Iterator[None]:
-    """Hold an exclusive advisory lock for a read-modify-write of path.
+    """Hold an exclusive advisory lock for a read-modify-write of path (of its target, when it is a link).
 
     The lock is taken on the directory: the store file itself is replaced by rename, so a lock
     on its inode would not serialize writers, and a lock file would litter the directory.
     """
-    directory = os.path.dirname(os.path.abspath(path))
+    directory = os.path.dirname(write_target(path))
     if not os.path.isdir(directory):
         raise StoreFileError('directory %s does not exist' % directory)
     if fcntl is None:
@@ -62,8 +72,13 @@ def locked(path: str) -> Iterator[None]:
 
 
 def write_atomic(path: str, data: bytes, move: Optional[Callable[[str, str], object]] = None) -> None:
-    """Write data next to path in a 0600 temp file, fsync it, then move it over path."""
-    directory = os.path.dirname(os.path.abspath(path))
+    """Write data next to path in a 0600 temp file, fsync it, then move it over path.
+
+    A symbolic link is written through: the temp file goes beside the file it leads to and replaces that
+    one, so the link stays (see write_target).
+    """
+    path = write_target(path)
+    directory = os.path.dirname(path)
     try:
         fd, tmp = tempfile.mkstemp(prefix='.%s.' % os.path.basename(path), suffix='.tmp', dir=directory)
     except OSError as exc:

@@ -171,7 +171,8 @@ class PublicFile:
         result['changed'] = True
 
     def apply_attributes(self, result, created):
-        file_args = self.module.load_file_common_arguments(self.module.params, path=self.path)
+        # owner and mode belong to the file a link leads to (written through, see files.write_target)
+        file_args = self.module.load_file_common_arguments(self.module.params, path=files.write_target(self.path))
         if file_args.get('mode') is None and created:
             file_args['mode'] = '0644'
         if self.module.check_mode and not os.path.exists(self.path):
@@ -255,7 +256,8 @@ class StoreSession:
     def apply_file_attributes(self, result, created=False):
         """Owner, group, mode... of the store; a store we create defaults to mode 0600."""
         module = self.module
-        file_args = module.load_file_common_arguments(module.params)
+        # owner and mode belong to the file a link leads to (written through, see files.write_target)
+        file_args = module.load_file_common_arguments(module.params, path=files.write_target(self.path))
         if file_args.get('mode') is None and created:
             file_args['mode'] = '0600'
         if module.check_mode and not os.path.exists(self.path):

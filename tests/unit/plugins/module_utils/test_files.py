@@ -1,0 +1,103 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) javasec.keystore contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""_files: symbolic links written through, non-regular files refused, lock timeout, stale temp files (issue 9)."""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from ansible_collections.javasec.keystore.plugins.module_utils import _certs as certs
+from ansible_collections.javasec.keystore.plugins.module_utils import _codec as codec
+from ansible_collections.javasec.keystore.plugins.module_utils import _files as files
+from ansible_collections.javasec.keystore.plugins.module_utils import _model as model
+from ansible_collections.javasec.keystore.plugins.modules import trusted_cert
+from ansible_collections.javasec.keystore.tests.unit.plugins.keystore_helpers import STORE_PASSWORD, der_of, pem_of
+
+LOCK_HOLDER = '''
+import fcntl, os, sys, time
+fd = os.open(sys.argv[1], os.O_RDONLY)
+fcntl.flock(fd, fcntl.LOCK_EX)
+sys.stdout.write('locked\\n')
+sys.stdout.flush()
+sys.stdin.read()
+'''
+
+
+def _read(path):
+    with open(path, 'rb') as handle:
+        return handle.read()
+
+
+@pytest.fixture
+def debian_jdk(tmp_path):
+    """Debian's layout: the JDK's lib/security/cacerts is a relative link to /etc/ssl/certs/java/cacerts."""
+    shared = tmp_path / 'etc' / 'ssl' / 'certs' / 'java'
+    security = tmp_path / 'usr' / 'lib' / 'jvm' / 'java-17' / 'lib' / 'security'
+    shared.mkdir(parents=True)
+    security.mkdir(parents=True)
+    target = shared / 'cacerts'
+    link = security / 'cacerts'
+    os.symlink(os.path.relpath(str(target), str(security)), str(link))
+    return str(link), str(target)
+
+
+def test_write_atomic_writes_through_a_link(debian_jdk):
+    link, target = debian_jdk
+    files.write_atomic(link, b'first')  # a link to a file that does not exist yet: created where it leads
+    files.write_atomic(link, b'second', move=os.rename)
+    assert os.path.islink(link) and os.readlink(link).startswith('..')
+    assert _read(target) == b'second'
+    assert sorted(os.listdir(os.path.dirname(target))) == ['cacerts']
+    assert sorted(os.listdir(os.path.dirname(link))) == ['cacerts']
+
+
+def test_locked_locks_the_directory_of_the_target(debian_jdk):
+    link, target = debian_jdk
+    probe = [sys.executable, '-c', LOCK_HOLDER.replace('fcntl.LOCK_EX', 'fcntl.LOCK_EX | fcntl.LOCK_NB')]
+    with files.locked(link):
+        held = subprocess.run(probe + [os.path.dirname(target)], input='', universal_newlines=True,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, check=False)
+        free = subprocess.run(probe + [os.path.dirname(link)], input='', universal_newlines=True,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, check=False)
+    assert held.returncode != 0 and 'BlockingIOError' in held.stderr  # writers of the target are serialized
+    assert free.returncode == 0 and free.stdout == 'locked\n'
+
+
+@pytest.fixture
+def run_trusted_cert(run_module):
+    def runner(**args):
+        args.setdefault('password', STORE_PASSWORD)
+        return run_module(trusted_cert, args)
+    return runner
+
+
+def test_trusted_cert_through_the_jdk_cacerts_link(run_trusted_cert, pki, debian_jdk):
+    """The issue's case: a CA added on the JDK path reaches the shared store, and the link stays a link."""
+    link, target = debian_jdk
+    store = model.Keystore('pkcs12', 'modern')
+    store.add(model.TrustedCertEntry('os-root', der_of(pki.other_root), 1))
+    with open(target, 'wb') as handle:
+        handle.write(codec.dump_bytes(store, STORE_PASSWORD))
+    os.chmod(target, 0o644)
+
+    bundle = pem_of(pki.root).decode('ascii')
+    result = run_trusted_cert(path=link, bundle=bundle)
+    assert result['changed'] is True, result
+    assert os.path.islink(link)
+    loaded = codec.load_bytes(_read(target), STORE_PASSWORD)
+    fingerprints = sorted(certs.fingerprint(entry.cert) for entry in loaded.entries.values())
+    assert fingerprints == sorted([certs.fingerprint(der_of(pki.root)), certs.fingerprint(der_of(pki.other_root))])
+    assert os.stat(target).st_mode & 0o777 == 0o644  # the shared store keeps its mode
+    assert run_trusted_cert(path=link, bundle=bundle)['changed'] is False
+    # mode is applied to the target (a link's own mode cannot be set on Linux, so it would never settle)
+    assert run_trusted_cert(path=link, bundle=bundle, mode='0640')['changed'] is True
+    assert os.stat(target).st_mode & 0o777 == 0o640
+    assert run_trusted_cert(path=link, bundle=bundle, mode='0640')['changed'] is False
+    assert os.path.islink(link)
