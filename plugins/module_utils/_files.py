@@ -13,8 +13,11 @@ __metaclass__ = type
 import contextlib
 import errno
 import os
+import re
+import stat
 import tempfile
-from typing import Callable, Iterator, Optional
+import time
+from typing import Callable, Iterator, List, Optional
 
 from ansible_collections.javasec.keystore.plugins.module_utils._model import StoreFileError
 
@@ -22,6 +25,10 @@ try:
     import fcntl
 except ImportError:  # pragma: no cover - not on POSIX
     fcntl = None
+
+# A temp file of write_atomic older than this is a leftover of a writer that was killed (kill -9, power loss):
+# a live writer holds its file for the time of one fsync, and may hold keys since rotated out.
+STALE_TEMP_SECONDS = 3600
 
 
 def read_file(path: str) -> Optional[bytes]:
@@ -79,6 +86,7 @@ def write_atomic(path: str, data: bytes, move: Optional[Callable[[str, str], obj
     """
     path = write_target(path)
     directory = os.path.dirname(path)
+    remove_stale_temp_files(path)
     try:
         fd, tmp = tempfile.mkstemp(prefix='.%s.' % os.path.basename(path), suffix='.tmp', dir=directory)
     except OSError as exc:
@@ -95,3 +103,32 @@ def write_atomic(path: str, data: bytes, move: Optional[Callable[[str, str], obj
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
+
+
+def remove_stale_temp_files(path: str, max_age: float = STALE_TEMP_SECONDS) -> List[str]:
+    """Remove the temp files write_atomic left beside path (a writer killed between mkstemp and rename).
+
+    Only our own: the exact name mkstemp gives for path, a regular file (not a link) of this user, not changed
+    for max_age seconds (so not one a writer without the lock is still writing). Returns the removed paths.
+    """
+    directory, name = os.path.split(path)
+    # tempfile's names: prefix + 8 characters of 'abcdefghijklmnopqrstuvwxyz0123456789_' + suffix
+    pattern = re.compile(r'\A\.%s\.[a-z0-9_]{8}\.tmp\Z' % re.escape(name))
+    removed = []
+    try:
+        names = os.listdir(directory or '.')
+    except OSError:
+        return removed  # the write that follows reports an unusable directory
+    deadline = time.time() - max_age
+    for candidate in names:
+        if not pattern.match(candidate):
+            continue
+        leftover = os.path.join(directory, candidate)
+        try:
+            st = os.lstat(leftover)
+            if stat.S_ISREG(st.st_mode) and st.st_uid == os.geteuid() and st.st_mtime < deadline:
+                os.unlink(leftover)
+                removed.append(leftover)
+        except OSError:
+            continue  # gone already, or not ours to remove: it never blocks the write
+    return removed

@@ -10,6 +10,7 @@ __metaclass__ = type
 import os
 import subprocess
 import sys
+import time
 
 import pytest
 
@@ -101,3 +102,37 @@ def test_trusted_cert_through_the_jdk_cacerts_link(run_trusted_cert, pki, debian
     assert os.stat(target).st_mode & 0o777 == 0o640
     assert run_trusted_cert(path=link, bundle=bundle, mode='0640')['changed'] is False
     assert os.path.islink(link)
+
+
+def test_stale_temp_files_removed_on_next_write(tmp_path):
+    """A kill -9 between mkstemp and rename leaves .<name>.XXXXXXXX.tmp (perhaps with keys since rotated out)."""
+    path = str(tmp_path / 'store.p12')
+    old = time.time() - files.STALE_TEMP_SECONDS - 60
+    leftovers = {
+        '.store.p12.k3_x9a0q.tmp': old,   # ours and stale: removed
+        '.store.p12.abcdefgh.tmp': time.time(),  # ours but fresh (a writer may hold it): kept
+        '.store.p12.ABCDEFGH.tmp': old,   # not a name mkstemp makes: kept
+        '.other.p12.k3_x9a0q.tmp': old,   # another file's: kept
+        '.store.p12.k3_x9a0q.tmp.bak': old,
+        'store.p12.k3_x9a0q.tmp': old,
+    }
+    for name, mtime in leftovers.items():
+        (tmp_path / name).write_bytes(b'partial key material')
+        os.utime(str(tmp_path / name), (mtime, mtime))
+    os.symlink(str(tmp_path / 'store.p12.k3_x9a0q.tmp'), str(tmp_path / '.store.p12.linkxxxx.tmp'))
+    os.utime(str(tmp_path / '.store.p12.linkxxxx.tmp'), (old, old), follow_symlinks=False)
+
+    files.write_atomic(path, b'store')
+    expected = sorted(set(leftovers) - {'.store.p12.k3_x9a0q.tmp'} | {'store.p12', '.store.p12.linkxxxx.tmp'})
+    assert sorted(os.listdir(str(tmp_path))) == expected
+    assert _read(path) == b'store'
+
+
+def test_stale_temp_files_of_a_link_target_removed_beside_the_target(debian_jdk):
+    link, target = debian_jdk
+    leftover = os.path.join(os.path.dirname(target), '.cacerts.0a1b2c3d.tmp')
+    with open(leftover, 'wb') as handle:
+        handle.write(b'partial')
+    os.utime(leftover, (0, 0))
+    files.write_atomic(link, b'store')
+    assert sorted(os.listdir(os.path.dirname(target))) == ['cacerts']
