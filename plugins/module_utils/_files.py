@@ -30,18 +30,49 @@ except ImportError:  # pragma: no cover - not on POSIX
 # a live writer holds its file for the time of one fsync, and may hold keys since rotated out.
 STALE_TEMP_SECONDS = 3600
 
+# How long a task waits for the directory lock held by another writer before it fails (seconds).
+LOCK_TIMEOUT = 60
+
 
 def read_file(path: str) -> Optional[bytes]:
-    """Return the bytes of path, or None when it does not exist."""
-    if os.path.isdir(path):
-        raise StoreFileError('%s is a directory, not a keystore file' % path)
+    """Return the bytes of path, or None when it does not exist; a FIFO, socket or device is refused.
+
+    Opening a FIFO for reading blocks until a writer comes, with the directory lock held, and opening a
+    device can act on it (a tape rewinds): a keystore is a regular file, so nothing else is opened.
+    """
     try:
-        with open(path, 'rb') as handle:
-            return handle.read()
-    except IOError as exc:
+        st = os.stat(path)
+    except OSError as exc:
         if exc.errno == errno.ENOENT:
             return None
         raise StoreFileError('cannot read %s: %s' % (path, os.strerror(exc.errno or 0)))
+    if stat.S_ISDIR(st.st_mode):
+        raise StoreFileError('%s is a directory, not a keystore file' % path)
+    if not stat.S_ISREG(st.st_mode):
+        raise StoreFileError('%s is not a regular file (%s), so it is not opened' % (path, _file_kind(st.st_mode)))
+    try:
+        # O_NONBLOCK: should path become a FIFO after the check, opening it still returns at once
+        fd = os.open(path, os.O_RDONLY | getattr(os, 'O_NONBLOCK', 0))
+    except OSError as exc:
+        if exc.errno == errno.ENOENT:
+            return None
+        raise StoreFileError('cannot read %s: %s' % (path, os.strerror(exc.errno or 0)))
+    with os.fdopen(fd, 'rb') as handle:
+        mode = os.fstat(handle.fileno()).st_mode
+        if not stat.S_ISREG(mode):
+            raise StoreFileError('%s is not a regular file (%s), so it is not read' % (path, _file_kind(mode)))
+        try:
+            return handle.read()
+        except (IOError, OSError) as exc:
+            raise StoreFileError('cannot read %s: %s' % (path, os.strerror(exc.errno or 0)))
+
+
+def _file_kind(mode: int) -> str:
+    for test, kind in ((stat.S_ISFIFO, 'a FIFO'), (stat.S_ISSOCK, 'a socket'), (stat.S_ISCHR, 'a character device'),
+                       (stat.S_ISBLK, 'a block device'), (stat.S_ISDIR, 'a directory')):
+        if test(mode):
+            return kind
+    return 'not a file'
 
 
 def write_target(path: str) -> str:
@@ -69,13 +100,35 @@ def locked(path: str) -> Iterator[None]:
         return
     fd = os.open(directory, os.O_RDONLY)
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
+        _lock(fd, directory, LOCK_TIMEOUT)
         yield
     finally:
         try:
             fcntl.flock(fd, fcntl.LOCK_UN)
         finally:
             os.close(fd)
+
+
+def _lock(fd: int, directory: str, timeout: float) -> None:
+    """flock fd, waiting at most timeout seconds: anyone who can open the directory can hold its flock,
+    and a task must fail then, not hang forever."""
+    deadline = time.monotonic() + timeout
+    delay = 0.01
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except (IOError, OSError) as exc:
+            if exc.errno not in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
+                raise StoreFileError('cannot lock %s: %s' % (directory, os.strerror(exc.errno or 0)))
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise StoreFileError(
+                'the store is locked by another process: the lock on directory %s was not released within %d '
+                'seconds (another task or process writing there, or one holding a flock on the directory)'
+                % (directory, timeout))
+        time.sleep(min(delay, left))
+        delay = min(delay * 2, 0.5)
 
 
 def write_atomic(path: str, data: bytes, move: Optional[Callable[[str, str], object]] = None) -> None:

@@ -156,8 +156,26 @@ def eku_names(eku: 'x509.ExtendedKeyUsage') -> List[str]:
 # ---- keys, signature algorithms and certificates ----------------------------------------------
 
 
+# Java refuses RSA keys under 1024 bits (jdk.certpath.disabledAlgorithms: RSA keySize < 1024), and
+# cryptography's own floor moved from 512 to 1024 bits: one clear error on every version instead.
+MINIMUM_RSA_KEY_SIZE = 1024
+
+
+def check_rsa_key_size(key_size: int) -> None:
+    if key_size < MINIMUM_RSA_KEY_SIZE:
+        raise CertificateInputError('key_size %d is too small for an RSA key: Java refuses RSA keys under %d bits; '
+                                    'use 2048 or more' % (key_size, MINIMUM_RSA_KEY_SIZE))
+
+
+def check_validity_days(validity_days: int) -> None:
+    if validity_days < 1:
+        raise CertificateInputError('validity_days must be 1 or more (got %d): a certificate valid for no day is '
+                                    'expired when it is made' % validity_days)
+
+
 def generate_key(key_type='rsa', key_size=None, curve=None):
     if key_type == 'rsa':
+        check_rsa_key_size(key_size or 2048)
         return rsa.generate_private_key(public_exponent=65537, key_size=key_size or 2048)
     if key_type == 'ec':
         curves = {'secp256r1': ec.SECP256R1, 'secp384r1': ec.SECP384R1, 'secp521r1': ec.SECP521R1,
@@ -234,6 +252,7 @@ def build_certificate(subject_name, public_key, issuer_name, signing_key, validi
                       issuer_public_key=None, not_before=None, serial=None, path_length=None):
     """Sign a certificate: subject key identifier, authority key identifier and basic constraints as keytool
     -genkeypair/-gencert write them; key usage critical as RFC 5280 asks (keytool needs ku:c= for that)."""
+    check_validity_days(validity_days)
     now = not_before or (datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(minutes=5))
     builder = (x509.CertificateBuilder()
                .subject_name(subject_name)
@@ -263,6 +282,7 @@ def renew_self_signed(old_der, key, validity_days, signature_algorithm=None):
 
     The key identifiers are computed from key, so that this also serves a new key.
     """
+    check_validity_days(validity_days)
     old = certs.load_cert(old_der)
     now = datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(minutes=5)
     builder = (x509.CertificateBuilder()

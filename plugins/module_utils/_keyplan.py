@@ -202,6 +202,10 @@ def plan_generate(entry: Optional[model.PrivateKeyEntry], wanted: KeyOptions,
 
     A CA-signed entry is never replaced without force: it is only reported (warning, or needs_renewal).
     """
+    # before anything is compared, so that a task that cannot work fails on every run, not only the first
+    issue.check_validity_days(wanted.validity_days)
+    if wanted.key_type == 'rsa':
+        issue.check_rsa_key_size(wanted.key_size)
     if entry is None or wanted.force:
         return _generated(wanted)._replace(reason='created' if entry is None else 'rekeyed')
     if not entry.chain:

@@ -10,6 +10,7 @@ __metaclass__ = type
 import os
 import subprocess
 import sys
+import threading
 import time
 
 import pytest
@@ -136,3 +137,75 @@ def test_stale_temp_files_of_a_link_target_removed_beside_the_target(debian_jdk)
     os.utime(leftover, (0, 0))
     files.write_atomic(link, b'store')
     assert sorted(os.listdir(os.path.dirname(target))) == ['cacerts']
+
+
+@pytest.fixture
+def fifo(tmp_path):
+    """A FIFO as store path; a watchdog ends a blocked open after 10 s so a regression fails, not hangs."""
+    path = str(tmp_path / 'store.p12')
+    os.mkfifo(path)
+    done = threading.Event()
+
+    def watchdog():
+        if not done.wait(10):
+            try:
+                os.close(os.open(path, os.O_WRONLY | os.O_NONBLOCK))
+            except OSError:
+                pass
+
+    thread = threading.Thread(target=watchdog)
+    thread.start()
+    yield path
+    done.set()
+    thread.join()
+
+
+def test_read_file_refuses_a_fifo_without_opening_it(fifo):
+    started = time.monotonic()
+    with pytest.raises(model.StoreFileError, match=r'store\.p12 is not a regular file \(a FIFO\), so it is not opened'):
+        files.read_file(fifo)
+    assert time.monotonic() - started < 5
+
+
+def test_read_file_refuses_a_device():
+    with pytest.raises(model.StoreFileError, match='^/dev/null is not a regular file \\(a character device\\)'):
+        files.read_file('/dev/null')
+
+
+def test_read_file_missing_and_dangling_link(tmp_path):
+    assert files.read_file(str(tmp_path / 'missing.p12')) is None
+    os.symlink(str(tmp_path / 'nowhere'), str(tmp_path / 'dangling.p12'))
+    assert files.read_file(str(tmp_path / 'dangling.p12')) is None
+
+
+def test_trusted_cert_on_a_fifo_fails_clearly_and_releases_the_lock(run_trusted_cert, pki, fifo):
+    started = time.monotonic()
+    result = run_trusted_cert(path=fifo, bundle=pem_of(pki.root).decode('ascii'))
+    assert time.monotonic() - started < 5
+    assert result['failed'] is True and result['error_type'] == 'StoreFileError'
+    assert result['msg'] == '%s is not a regular file (a FIFO), so it is not opened' % fifo
+    with files.locked(fifo):  # released: taken again at once
+        pass
+
+
+def test_lock_timeout_says_the_store_is_locked(tmp_path, monkeypatch):
+    path = str(tmp_path / 'store.p12')
+    holder = subprocess.Popen([sys.executable, '-c', LOCK_HOLDER, str(tmp_path)], stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, universal_newlines=True)
+    try:
+        assert holder.stdout.readline() == 'locked\n'
+        monkeypatch.setattr(files, 'LOCK_TIMEOUT', 1)
+        started = time.monotonic()
+        with pytest.raises(model.StoreFileError) as info:
+            with files.locked(path):
+                pytest.fail('the lock was taken while another process held it')  # pragma: no cover
+        waited = time.monotonic() - started
+        assert 1 <= waited < 4
+        assert str(info.value) == (
+            'the store is locked by another process: the lock on directory %s was not released within 1 seconds '
+            '(another task or process writing there, or one holding a flock on the directory)' % tmp_path)
+    finally:
+        holder.communicate('')
+    with files.locked(path):  # released by the holder: taken at once
+        pass
+    assert os.listdir(str(tmp_path)) == []

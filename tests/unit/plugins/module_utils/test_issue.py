@@ -346,3 +346,21 @@ def test_generate_key_types_and_curves():
     assert certs.public_key_info(issue.generate_key('ed25519')) == ('Ed25519', 255)
     assert _fail(issue.generate_key, 'ec', curve='secp256k1') == 'unsupported curve secp256k1'
     assert _fail(issue.generate_key, 'dsa') == 'unsupported key type dsa'
+
+
+@pytest.mark.parametrize('size', [100, 512, 1023])
+def test_generate_key_refuses_rsa_keys_java_refuses(size):
+    # cryptography 3.4 made 512-bit keys, newer ones raise ValueError: one clear error on every version
+    with pytest.raises(model.CertificateInputError, match='^key_size %d is too small for an RSA key' % size):
+        issue.generate_key('rsa', size)
+
+
+@pytest.mark.parametrize('days', [0, -5])
+def test_certificates_need_a_validity_of_a_day_or_more(days):
+    key = issue.generate_key('ec')
+    name = issue.parse_subject('CN=x')
+    with pytest.raises(model.CertificateInputError, match=r'^validity_days must be 1 or more \(got %d\)' % days):
+        issue.build_certificate(name, key.public_key(), name, key, days)
+    cert = issue.build_certificate(name, key.public_key(), name, key, 1)
+    with pytest.raises(model.CertificateInputError, match=r'^validity_days must be 1 or more \(got %d\)' % days):
+        issue.renew_self_signed(cert, key, days)
