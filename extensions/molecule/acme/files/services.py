@@ -6,10 +6,12 @@
     services.py restart-pebble WORK DAYS             pebble again, issuing certificates valid DAYS days
     services.py stop WORK                            stop what start started
 
-Every server runs under `timeout 900`, so that a run that dies never leaves one behind. Pebble validates for real
+Every server runs under `timeout 3600`, so that a run that dies never leaves one behind (an hour: on a
+machine loaded 15 times over its cores a whole run took 20 minutes). Pebble validates for real
 (no PEBBLE_VA_ALWAYS_VALID) and asks challtestsrv's DNS, which knows only the names the scenario adds.
 """
 import glob
+import hashlib
 import json
 import os
 import shutil
@@ -47,7 +49,7 @@ def stop_one(pidfile):
 
 def spawn(work, name, argv, env=None):
     with open(os.path.join(work, name + '.log'), 'ab') as log:
-        process = subprocess.Popen(['timeout', '900'] + argv, stdin=subprocess.DEVNULL, stdout=log, stderr=log,
+        process = subprocess.Popen(['timeout', '3600'] + argv, stdin=subprocess.DEVNULL, stdout=log, stderr=log,
                                    env=dict(os.environ, **(env or {})), start_new_session=True)
     with open(os.path.join(work, name + '.pid'), 'w') as handle:
         handle.write(str(process.pid))
@@ -96,6 +98,10 @@ def start_pebble(work, env, days):
             pem = answer.read()
         with open(os.path.join(work, 'pebble-%s.pem' % kind), 'wb') as handle:
             handle.write(pem)
+        # the SHA-256 fingerprint as keytool prints it, for verify.yml to compare with keytool -list -v
+        digest = hashlib.sha256(ssl.PEM_cert_to_DER_cert(pem.decode('ascii'))).hexdigest().upper()
+        with open(os.path.join(work, 'pebble-%s.sha256' % kind), 'w') as handle:
+            handle.write(':'.join(digest[i:i + 2] for i in range(0, len(digest), 2)))
 
 
 def start(work, kid, key, hosts):
