@@ -148,7 +148,8 @@ class Keystore:
 
 SECRET_KEY_ALGORITHMS = {
     '2.16.840.1.101.3.4.1': 'AES',
-    '1.2.840.113549.3.7': 'DESede',
+    '1.2.840.113549.3.7': 'DESede',  # des-ede3-cbc (RFC 8018), read; Java takes it for DESede/CBC/NoPadding
+    '1.3.14.3.2.17': 'DESede',  # OIW desEDE: what keytool -genseckey -keyalg DESede writes, and we write
     '1.3.14.3.2.7': 'DES',
     '1.2.840.113549.2.7': 'HmacSHA1',
     '1.2.840.113549.2.8': 'HmacSHA224',
@@ -158,6 +159,7 @@ SECRET_KEY_ALGORITHMS = {
 }
 
 SECRET_KEY_OIDS = {v.upper(): k for k, v in SECRET_KEY_ALGORITHMS.items()}
+SECRET_KEY_OIDS['DESEDE'] = '1.3.14.3.2.17'  # as Java writes it, whatever the order above
 
 
 def secret_key_info(plain: bytes) -> Tuple[str, int]:

@@ -48,11 +48,6 @@ SECRET_KEY_SIZES = {
     'HmacSHA512': (512,),
 }
 
-# Java 11-25 write DESede as the OIW OID and read the model's 1.2.840.113549.3.7 back as
-# "DESede/CBC/NoPadding" (measured with KeyStore.getKey, see docs/wso2-secure-vault.md).
-OID_DESEDE_JAVA = '1.3.14.3.2.17'
-
-
 def canonical_algorithm(name: str) -> str:
     for known in SECRET_KEY_SIZES:
         if known.lower() == name.lower():
@@ -62,9 +57,8 @@ def canonical_algorithm(name: str) -> str:
 
 
 def wrap(algorithm: str, key: bytes) -> bytes:
-    """The PKCS#8-style plain form of a secret key, with the OID Java itself writes."""
-    if algorithm == 'DESede':
-        return der.seq(der.integer(0), der.algorithm(OID_DESEDE_JAVA), der.octet_string(key))
+    """The PKCS#8-style plain form of a secret key, with the OID Java itself writes (the model's table:
+    Java 11-25 write DESede as OIW 1.3.14.3.2.17, see docs/wso2-secure-vault.md)."""
     return wrap_secret_key(algorithm, key)
 
 
@@ -73,8 +67,6 @@ def unwrap(plain: bytes):
     fields = der.children(der.read(plain, der.SEQUENCE)[1])
     oid = der.read_oid(der.children(fields[1][1])[0][1])
     key = der.octets(*fields[2])
-    if oid == OID_DESEDE_JAVA:
-        return 'DESede', key
     return SECRET_KEY_ALGORITHMS.get(oid, oid), key
 
 

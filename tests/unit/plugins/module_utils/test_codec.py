@@ -848,3 +848,13 @@ def test_refused_pkcs12_passwords_are_ones_java_cannot_open(keytool, tmp_path, m
         outcomes[password] = (run.returncode, 'Your keystore contains 0 entries' in run.stdout)
     assert outcomes.pop('change it~') == (0, True)
     assert outcomes == {password: (1, False) for password in UNUSABLE_PKCS12_PASSWORDS[:-1]}
+
+
+def test_desede_secret_keys_use_the_oid_java_writes():
+    """keytool -genseckey -keyalg DESede writes OIW 1.3.14.3.2.17; Java reads des-ede3-cbc as DESede/CBC/NoPadding."""
+    plain = model.wrap_secret_key('DESede', b'\x01' * 24)
+    fields = der.children(der.read(plain, der.SEQUENCE)[1])
+    assert der.read_oid(der.children(fields[1][1])[0][1]) == '1.3.14.3.2.17'
+    assert model.secret_key_info(plain) == ('DESede', 192)
+    legacy = der.seq(der.integer(0), der.algorithm('1.2.840.113549.3.7'), der.octet_string(b'\x01' * 24))
+    assert model.secret_key_info(legacy) == ('DESede', 192)
