@@ -65,7 +65,7 @@ options:
       - Replace a store that cannot be read (wrong password, corrupt, not a keystore) by a new empty one.
       - Without it such a store makes the task fail and the file is left untouched.
       - The replaced file is always kept as a backup beside it (as O(backup=true) names it), whose name is
-        returned in RV(backup_file): a mistyped password must not cost the entries of a store that was fine.
+        returned in RV(backup_file), so that a mistyped password does not cost the entries of a store that was fine.
     type: bool
     default: false
   mode:
