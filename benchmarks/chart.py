@@ -41,7 +41,7 @@ def import_chart(result, title=None):
             bars = [(text, colour, _seconds(medians, '%s %s %s' % (key, store_type, phase), kind))
                     for key, kind, text, colour in CONTENDERS]
             groups.append(('%s, %s' % (store_type.upper(), label), bars))
-    values = [v for _, bars in groups for _, _, v in bars if v]
+    values = [bar[2] for group in groups for bar in group[1] if bar[2]]
     low = 10 ** math.floor(math.log10(min(values)))
     high = 10 ** math.ceil(math.log10(max(values)))
     span = WIDTH - LEFT - RIGHT
@@ -56,7 +56,7 @@ def import_chart(result, title=None):
            '<text x="%d" y="20" font-size="14" font-weight="bold">%s</text>' % (
                LEFT, escape(title or 'Import the OS CA bundle into a truststore: seconds, log scale'))]
     lx = 20
-    for text, colour, _ in groups[0][1]:
+    for text, colour, dummy in groups[0][1]:
         out.append('<rect x="%d" y="30" width="10" height="10" fill="%s"/>' % (lx, colour))
         out.append('<text x="%d" y="39" font-size="11">%s</text>' % (lx + 14, escape(text)))
         lx += 14 + int(len(text) * 6.2) + 18  # about 6 px a character at 11 px
@@ -72,15 +72,15 @@ def import_chart(result, title=None):
     for label, bars in groups:
         out.append('<text x="%d" y="%d" text-anchor="end">%s</text>' % (LEFT - 8, y + 1.5 * (BAR + GAP) + 4,
                                                                         escape(label)))
-        for _, colour, value in bars:
+        for dummy, colour, value in bars:
             if value:
                 out.append('<rect x="%d" y="%d" width="%.1f" height="%d" fill="%s"/>' % (
                     LEFT, y, max(x(value) - LEFT, 1), BAR, colour))
                 out.append('<text x="%.1f" y="%d" font-size="11">%s</text>' % (
                     x(value) + 4, y + BAR - 3, ('%.2f s' % value) if value < 10 else ('%.0f s' % value)))
             else:
-                out.append('<text x="%d" y="%d" font-size="11" fill="#999">not measured</text>' % (LEFT + 4,
-                                                                                                 y + BAR - 3))
+                out.append('<text x="%d" y="%d" font-size="11" fill="#999">not measured</text>'
+                           % (LEFT + 4, y + BAR - 3))
             y += BAR + GAP
         y += GROUP_GAP
     out.append('</svg>')

@@ -38,7 +38,7 @@ def stop_one(pidfile):
         with open(pidfile) as handle:
             pid = int(handle.read())
         os.kill(pid, signal.SIGTERM)
-        for _ in range(50):
+        for dummy in range(50):
             os.kill(pid, 0)
             time.sleep(0.1)
     except (OSError, ValueError):
@@ -56,7 +56,7 @@ def spawn(work, name, argv, env=None):
 
 
 def wait_port(port, what):
-    for _ in range(300):
+    for dummy in range(300):
         try:
             socket.create_connection(('127.0.0.1', port), timeout=1).close()
             return
@@ -112,7 +112,7 @@ def start(work, kid, key, hosts):
         os.makedirs(os.path.join(work, 'hosts', host))
     # free ports, since other runs of this scenario may be going on at the same time
     names = ['pebble_port', 'management_port', 'dns_port', 'challtestsrv_port', 'http_port', 'tls_port']
-    sockets = [socket.socket() for _ in names]
+    sockets = [socket.socket() for dummy in names]
     for sock in sockets:
         sock.bind(('', 0))
     env = dict(zip(names, [sock.getsockname()[1] for sock in sockets]))
