@@ -411,6 +411,16 @@ def bench_overhead(ansible, workdir, bundle, runs):
         out[kind] = {'median': median(by_kind[kind]), 'min': min(by_kind[kind])}
     out['ratio noop/stat'] = out['noop']['median'] / out['stat']['median']
     out['ratio noop-bundle/stat'] = out['noop-bundle']['median'] / out['stat']['median']
+    # Whole ansible-playbook processes, one task each, in interleaved pairs: what a user waits for.
+    plays = {'stat': ansible.playbook('process-stat', [tasks[2]]),
+             'noop': ansible.playbook('process-noop', [tasks[3]])}
+    walls = {'stat': [], 'noop': []}
+    for dummy in range(max(5, runs * 2)):
+        for kind in ('stat', 'noop'):
+            walls[kind].append(ansible.time(plays[kind])[0])
+    out['process'] = {kind: {'median': median(values), 'min': min(values)} for kind, values in walls.items()}
+    out['process']['pairs'] = len(walls['stat'])
+    out['ratio process noop/stat'] = out['process']['noop']['median'] / out['process']['stat']['median']
     return out
 
 
@@ -452,6 +462,11 @@ def report(result):
                          overhead['repeat'], overhead['stat']['median'], overhead['noop']['median'],
                          overhead['ratio noop/stat'], overhead['noop-bundle']['median'],
                          overhead['ratio noop-bundle/stat']))
+        if 'process' in overhead:
+            lines.append('Whole ansible-playbook process, one task (median of %d interleaved pairs): stat %.3f s, '
+                         'no-op trusted_cert %.3f s (ratio %.2f)' % (
+                             overhead['process']['pairs'], overhead['process']['stat']['median'],
+                             overhead['process']['noop']['median'], overhead['ratio process noop/stat']))
     return '\n'.join(lines)
 
 
