@@ -48,6 +48,7 @@ SECRET_KEY_SIZES = {
     'HmacSHA512': (512,),
 }
 
+
 def canonical_algorithm(name: str) -> str:
     for known in SECRET_KEY_SIZES:
         if known.lower() == name.lower():
