@@ -197,6 +197,10 @@ class StoreSession:
 
     def __enter__(self):
         check_libraries(self.module)
+        if self.module.check_mode and not os.path.isdir(os.path.dirname(os.path.abspath(self.path))):
+            # Check mode previews a first deployment, whose earlier tasks would create the directory:
+            # nothing to lock or read, the store is new (data None); writes are skipped in check mode.
+            return self
         try:
             self._lock = files.locked(self.path)
             self._lock.__enter__()

@@ -265,8 +265,6 @@ backup_file:
   type: str
 '''
 
-import contextlib
-import os
 
 from ansible.module_utils.basic import AnsibleModule
 
@@ -275,20 +273,10 @@ from ansible_collections.javasec.keystore.plugins.module_utils import _codec as 
 from ansible_collections.javasec.keystore.plugins.module_utils import _keyplan as keyplan
 from ansible_collections.javasec.keystore.plugins.module_utils import _model as model
 from ansible_collections.javasec.keystore.plugins.module_utils._module import (
-    StoreSession, check_libraries, entry_argument_spec, fail, load_or_create, located, read_target_file, save_if_changed)
+    StoreSession, entry_argument_spec, fail, load_or_create, located, read_target_file, save_if_changed)
 
 IMPORT_OPTIONS = ('private_key', 'private_key_path', 'src_path')
 CERTIFICATE_OPTIONS = ('certificate', 'certificate_path', 'chain', 'chain_path')
-
-
-def store_session(module):
-    """The StoreSession of the task; in check mode, with the store's directory missing, one that neither
-    locks nor reads: check mode previews a first deployment, whose earlier tasks would create the directory."""
-    session = StoreSession(module)
-    if module.check_mode and not os.path.isdir(os.path.dirname(os.path.abspath(session.path))):
-        check_libraries(module)
-        return contextlib.nullcontext(session)  # no file: the store is new (session.data is None)
-    return session
 
 
 def read_material(module):
@@ -359,7 +347,7 @@ def main():
     if params['key_password'] is not None:
         params['key_passwords'] = dict(params['key_passwords'] or {}, **{alias: params['key_password']})
     result = {'changed': False, 'alias': alias, 'change_reason': None}
-    with store_session(module) as session:
+    with StoreSession(module) as session:
         store, created = load_or_create(module, session)
         before = certs.summary(store) if not created else {}
         result['store_type'] = store.store_type

@@ -156,7 +156,6 @@ backup_file:
   sample: /opt/app/conf/keystore.p12.2024-01-01@12:00:00~
 '''
 
-import contextlib
 import os
 
 from ansible.module_utils.basic import AnsibleModule
@@ -165,17 +164,7 @@ from ansible_collections.javasec.keystore.plugins.module_utils import _certs as 
 from ansible_collections.javasec.keystore.plugins.module_utils import _keyplan as keyplan
 from ansible_collections.javasec.keystore.plugins.module_utils import _model as model
 from ansible_collections.javasec.keystore.plugins.module_utils._module import (
-    StoreSession, check_libraries, fail, write_argument_spec)
-
-
-def store_session(module):
-    """The StoreSession of the task; in check mode, with the store's directory missing, one that neither
-    locks nor reads: check mode previews a first deployment, whose earlier tasks would create the directory."""
-    session = StoreSession(module)
-    if module.check_mode and not os.path.isdir(os.path.dirname(os.path.abspath(session.path))):
-        check_libraries(module)
-        return contextlib.nullcontext(session)  # no file: the store is new (session.data is None)
-    return session
+    StoreSession, fail, write_argument_spec)
 
 
 def remove(module):
@@ -208,7 +197,7 @@ def main():
         remove(module)
 
     result = {'changed': False, 'path': params['path'], 'password_changed': False, 'replaced': False}
-    with store_session(module) as session:
+    with StoreSession(module) as session:
         opened = keyplan.Opened(None, params['password'])
         try:
             if session.exists:

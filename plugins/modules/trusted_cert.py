@@ -309,8 +309,6 @@ backup_file:
   sample: /opt/app/conf/truststore.p12.2024-01-01@12:00:00~
 '''
 
-import contextlib
-import os
 
 from ansible.module_utils.basic import AnsibleModule
 
@@ -319,16 +317,6 @@ from ansible_collections.javasec.keystore.plugins.module_utils import _model as 
 from ansible_collections.javasec.keystore.plugins.module_utils import _truststore as truststore
 from ansible_collections.javasec.keystore.plugins.module_utils._module import (
     StoreSession, check_libraries, entry_argument_spec, fail, load_or_create, located, save_if_changed)
-
-
-def store_session(module):
-    """The StoreSession of the task; in check mode, with the store's directory missing, one that neither
-    locks nor reads: check mode previews a first deployment, whose earlier tasks would create the directory."""
-    session = StoreSession(module)
-    if module.check_mode and not os.path.isdir(os.path.dirname(os.path.abspath(session.path))):
-        check_libraries(module)
-        return contextlib.nullcontext(session)  # no file: the store is new (session.data is None)
-    return session
 
 
 def argument_spec():
@@ -400,7 +388,7 @@ def main():
     except model.KeystoreError as exc:
         fail(module, exc, **result)
 
-    with store_session(module) as session:
+    with StoreSession(module) as session:
         store, created = load_or_create(module, session)
         if created and not present:
             module.exit_json(**result)
