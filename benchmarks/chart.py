@@ -41,7 +41,7 @@ def import_chart(result, title=None):
             bars = [(text, colour, _seconds(medians, '%s %s %s' % (key, store_type, phase), kind))
                     for key, kind, text, colour in CONTENDERS]
             groups.append(('%s, %s' % (store_type.upper(), label), bars))
-    values = [bar[2] for group in groups for bar in group[1] if bar[2]]
+    values = [entry[2] for group in groups for entry in group[1] if entry[2]]
     low = 10 ** math.floor(math.log10(min(values)))
     high = 10 ** math.ceil(math.log10(max(values)))
     span = WIDTH - LEFT - RIGHT

@@ -89,4 +89,4 @@ def render_page(report, title='Certificate expiry report'):
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(os.path.join(REPO, 'roles', 'expiry_report', 'templates')),
                              autoescape=False)
     return env.get_template('expiry-report.html.j2').render(
-        expiry_report_title=title, _expiry_report=report)
+        expiry_report_title=title, _expiry_report_built=report)
