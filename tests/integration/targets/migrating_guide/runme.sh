@@ -4,7 +4,12 @@
 # judges the stores they wrote.
 set -euo pipefail
 
-GUIDE="$(cd "$(dirname "$0")/../../../.." && pwd)/docs/migrating.md"
+# The collection root holds docs/: four levels up in the tree, more where ansible-test runs a copy of the
+# target (tests/output/.tmp/integration/<target>-<random>/): look upwards.
+root="$(cd "$(dirname "$0")" && pwd)"
+while [[ "$root" != / && ! -f "$root/docs/migrating.md" ]]; do root="$(dirname "$root")"; done
+GUIDE="$root/docs/migrating.md"
+[[ -f "$GUIDE" ]] || { echo "docs/migrating.md not found above $(dirname "$0")"; exit 1; }
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
 D="$WORK/migrate"
