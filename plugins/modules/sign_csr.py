@@ -44,7 +44,14 @@ options:
   dest:
     description:
       - Where to keep the issued certificate (PEM). Needed for idempotency; without it every run signs anew.
+      - Its directory must exist.
     type: path
+  backup:
+    description:
+      - Before O(dest) is replaced, keep a copy of it beside it, with a timestamp in its name (RV(backup_file)).
+    type: bool
+    default: false
+    version_added: 0.2.0
   validity_days:
     description: Validity of the issued certificate in days.
     type: int
@@ -79,17 +86,35 @@ options:
   signature_algorithm:
     description: Signature algorithm, for example V(SHA256withRSA); default by the CA key type.
     type: str
+  mode:
+    description:
+      - Mode of O(dest). A file this module creates gets V(0644) (a certificate holds no secret) unless O(mode) is
+        set; an existing file keeps its mode unless O(mode) is set.
 attributes:
   check_mode:
     support: full
+    details:
+      - The certificate is still issued and returned; O(dest) is not written.
   diff_mode:
     support: full
+    details:
+      - The diff shows the SHA-256 fingerprint, subject and end of validity of the certificate in O(dest) before and
+        after, never the certificate itself.
   safe_file_operations:
     support: full
+    details:
+      - O(dest) is written to a temporary file in the same directory, synced and moved over the old one.
+      - The CA keystore is only read, never written.
   idempotent:
     support: full
     details:
-      - Only with O(dest).
+      - Only with O(dest) - the certificate in it is compared by content (issuer, public key, subject, names, usages,
+        signature hash) and kept until O(renew_before_days). Without O(dest) every run signs a new certificate and
+        reports a change.
+requirements:
+  - cryptography >= 3.4.8 where the module runs (usually the controller, see the description)
+notes:
+  - The CA's private key never leaves O(ca_path) and is never returned; only certificates are.
 seealso:
   - module: javasec.keystore.csr
   - module: javasec.keystore.cert_reply
@@ -131,6 +156,11 @@ not_after:
   description: End of validity of the issued certificate (ISO 8601, UTC).
   returned: success
   type: str
+backup_file:
+  description: Name of the backup of O(dest) that was created.
+  returned: when O(dest) was replaced and O(backup=true)
+  type: str
+  sample: /srv/local-ca/issued/app.pem.2024-01-01@12:00:00~
 '''
 
 import datetime
@@ -223,6 +253,7 @@ def main():
             csr=dict(type='str'),
             csr_path=dict(type='path'),
             dest=dict(type='path'),
+            backup=dict(type='bool', default=False),
             validity_days=dict(type='int', default=365),
             renew_before_days=dict(type='int', default=30),
             subject=dict(type='raw'),

@@ -295,6 +295,39 @@ def test_diff_has_metadata_only(sign, tmp_path):
     assert sign(dest=dest, diff=True)['diff']['before'] == {'state': 'not a certificate'}
 
 
+@pytest.mark.parametrize('backup', [True, False])
+def test_backup_of_a_replaced_dest(sign, pki, tmp_path, backup):
+    out = tmp_path / 'out'
+    out.mkdir()
+    dest = str(out / 'app.pem')
+    old = certs.pem(der_of(pki.other_root)).encode('ascii')  # not issued for this CSR: it is replaced
+    _write(dest, old)
+
+    checked = sign(dest=dest, backup=backup, check_mode=True)
+    assert checked['changed'] is True and 'backup_file' not in checked
+    assert os.listdir(str(out)) == ['app.pem'] and _read(dest) == old
+
+    result = sign(dest=dest, backup=backup)
+    assert result['changed'] is True and _read(dest) == result['certificate'].encode('ascii')
+    if backup:
+        assert os.path.dirname(result['backup_file']) == str(out)
+        assert _read(result['backup_file']) == old
+        assert sorted(os.listdir(str(out))) == sorted(['app.pem', os.path.basename(result['backup_file'])])
+    else:
+        assert 'backup_file' not in result and os.listdir(str(out)) == ['app.pem']
+
+    again = sign(dest=dest, backup=backup)
+    assert again['changed'] is False and 'backup_file' not in again
+    assert len(os.listdir(str(out))) == (2 if backup else 1)
+
+
+def test_backup_of_a_new_dest_is_none(sign, tmp_path):
+    dest = str(tmp_path / 'app.pem')
+    result = sign(dest=dest, backup=True)
+    assert result['changed'] is True and 'backup_file' not in result
+    assert sorted(os.listdir(str(tmp_path))) == ['app.pem', 'ca.p12']
+
+
 # ---- errors: clear, typed, and dest untouched ----------------------------------------------------------
 
 
