@@ -14,7 +14,7 @@ __metaclass__ = type
 import datetime
 import ipaddress
 import re
-from typing import Any, Dict, List, NamedTuple, Optional, Union
+from typing import Any, Dict, List, NamedTuple, Optional, Tuple, Union
 
 from ansible_collections.javasec.keystore.plugins.module_utils import _certs as certs
 from ansible_collections.javasec.keystore.plugins.module_utils import _crypto_support as support
@@ -34,38 +34,188 @@ rsa = support.rsa
 
 # ---- names and extensions -------------------------------------------------------------------
 
+# Attribute names of a dname: RFC 4514's, the keywords Java's X500Name takes in keytool -dname (S for ST,
+# T, IP, DNQ, EMAIL ...) and long forms. Dotted OIDs (2.5.4.3 or OID.2.5.4.3) name any other attribute.
+# By dotted string: some NameOID constants (INITIALS) are missing from older cryptography.
+_SUBJECT_ATTRIBUTES = {
+    'CN': '2.5.4.3', 'SURNAME': '2.5.4.4', 'SERIALNUMBER': '2.5.4.5', 'C': '2.5.4.6', 'L': '2.5.4.7',
+    'ST': '2.5.4.8', 'S': '2.5.4.8', 'STREET': '2.5.4.9', 'O': '2.5.4.10', 'OU': '2.5.4.11', 'T': '2.5.4.12',
+    'TITLE': '2.5.4.12', 'GIVENNAME': '2.5.4.42', 'INITIALS': '2.5.4.43', 'GENERATION': '2.5.4.44',
+    'DNQ': '2.5.4.46', 'DNQUALIFIER': '2.5.4.46', 'EMAILADDRESS': '1.2.840.113549.1.9.1',
+    'EMAIL': '1.2.840.113549.1.9.1', 'DC': '0.9.2342.19200300.100.1.25', 'UID': '0.9.2342.19200300.100.1.1',
+    'USERID': '0.9.2342.19200300.100.1.1', 'IP': '1.3.6.1.4.1.42.2.11.2.1',
+    'COMMONNAME': '2.5.4.3', 'ORGANIZATIONALUNIT': '2.5.4.11', 'ORGANIZATIONALUNITNAME': '2.5.4.11',
+    'ORGANIZATION': '2.5.4.10', 'ORGANIZATIONNAME': '2.5.4.10', 'LOCALITY': '2.5.4.7', 'LOCALITYNAME': '2.5.4.7',
+    'STATE': '2.5.4.8', 'STATEORPROVINCENAME': '2.5.4.8', 'COUNTRY': '2.5.4.6', 'COUNTRYNAME': '2.5.4.6',
+    'STREETADDRESS': '2.5.4.9', 'DOMAINCOMPONENT': '0.9.2342.19200300.100.1.25',
+}
+_DOTTED_OID = re.compile(r'^(?:OID\.)?([0-2](?:\.(?:0|[1-9][0-9]*))+)$', re.IGNORECASE)
+# ASN.1 string types a #hex value (RFC 4514 section 2.4) may hold, with the codec of their content.
+_BER_STRINGS = {0x0c: 'utf-8', 0x12: 'ascii', 0x13: 'ascii', 0x14: 'latin-1', 0x16: 'ascii', 0x1a: 'ascii',
+                0x1c: 'utf-32-be', 0x1e: 'utf-16-be'}
+_SEPARATORS = ',;+'
+_HEX = '0123456789abcdefABCDEF'
 
-def parse_subject(subject: Union[str, Dict[str, str]]) -> 'x509.Name':
-    """A dname string ('CN=a,OU=b,O=c,L=d,ST=e,C=f'; keytool also accepts S= for ST) or a dict."""
-    oids = {
-        'CN': x509.NameOID.COMMON_NAME, 'OU': x509.NameOID.ORGANIZATIONAL_UNIT_NAME, 'O': x509.NameOID.ORGANIZATION_NAME,
-        'L': x509.NameOID.LOCALITY_NAME, 'ST': x509.NameOID.STATE_OR_PROVINCE_NAME, 'S': x509.NameOID.STATE_OR_PROVINCE_NAME,
-        'C': x509.NameOID.COUNTRY_NAME, 'EMAILADDRESS': x509.NameOID.EMAIL_ADDRESS, 'DC': x509.NameOID.DOMAIN_COMPONENT,
-        'SERIALNUMBER': x509.NameOID.SERIAL_NUMBER, 'STREET': x509.NameOID.STREET_ADDRESS,
-    }
-    aliases = {'COMMONNAME': 'CN', 'ORGANIZATIONALUNIT': 'OU', 'ORGANIZATION': 'O', 'LOCALITY': 'L',
-               'STATE': 'ST', 'COUNTRY': 'C', 'EMAIL': 'EMAILADDRESS'}
+
+def _attribute_oid(name: str) -> 'x509.ObjectIdentifier':
+    dotted = _DOTTED_OID.match(name)
+    if dotted:
+        try:
+            return x509.ObjectIdentifier(dotted.group(1))
+        except ValueError:  # cryptography checks the arcs (1.40 is not an OID), in words that vary by version
+            raise CertificateInputError('subject attribute %s is not a valid OID' % name)
+    oid = _SUBJECT_ATTRIBUTES.get(name.upper().replace('_', ''))
+    if oid is None:
+        raise CertificateInputError('unknown subject attribute %s (use CN, OU, O, L, ST, C, STREET, DC, UID, '
+                                    'EMAILADDRESS, SERIALNUMBER, T, ... or a dotted OID)' % name)
+    return x509.ObjectIdentifier(oid)
+
+
+def _ber_string(hex_text: str, name: str) -> str:
+    """The text of a #hex value: the BER encoding of one ASN.1 string."""
+    if len(hex_text) % 2 or any(c not in _HEX for c in hex_text):
+        raise CertificateInputError('subject attribute %s: "#%s" is not an even number of hex digits' % (name, hex_text))
+    data = bytes.fromhex(hex_text)
+    if len(data) < 2 or data[0] not in _BER_STRINGS:
+        raise CertificateInputError('subject attribute %s: "#%s" is not a BER encoded string' % (name, hex_text))
+    length, start = data[1], 2
+    if length & 0x80:
+        count, start = length & 0x7f, 2 + (length & 0x7f)
+        length = int.from_bytes(data[2:start], 'big') if 0 < count <= 4 else -1
+    if length != len(data) - start:
+        raise CertificateInputError('subject attribute %s: the length of "#%s" does not match its content'
+                                    % (name, hex_text))
+    try:
+        return data[start:].decode(_BER_STRINGS[data[0]])
+    except UnicodeDecodeError:
+        raise CertificateInputError('subject attribute %s: "#%s" holds an invalid string' % (name, hex_text))
+
+
+def _dn_value(text: str, pos: int, name: str) -> Tuple[str, int]:
+    """The value that starts at pos (after the '=' and spaces), and the position after it and its trailing spaces.
+
+    Unquoted values end at an unescaped , ; or +, without their unescaped trailing spaces; quoted ones (RFC 2253
+    and 1779, which keytool takes) keep every character between the quotes. Escapes: \\ and a special
+    character, or two hex digits of a UTF-8 byte (\\C3\\A9 is one character).
+    """
+    end = len(text)
+    if pos < end and text[pos] == '#':
+        stop = pos + 1
+        while stop < end and text[stop] not in _SEPARATORS and not text[stop].isspace():
+            stop += 1
+        value = _ber_string(text[pos + 1:stop], name)
+        while stop < end and text[stop].isspace():
+            stop += 1
+        return value, stop
+    quoted = pos < end and text[pos] == '"'
+    if quoted:
+        pos += 1
+    out = bytearray()
+    kept = 0  # length of out that trailing spaces must not eat (escaped or quoted characters)
+    while True:
+        if pos >= end:
+            if quoted:
+                raise CertificateInputError('subject attribute %s: the quoted value has no closing quote' % name)
+            break
+        char = text[pos]
+        if char == '\\':
+            pair = text[pos + 1:pos + 3]
+            if len(pair) == 2 and all(c in _HEX for c in pair):
+                out.extend(bytes.fromhex(pair))
+                pos += 3
+            elif pos + 1 < end:
+                out.extend(text[pos + 1].encode('utf-8'))
+                pos += 2
+            else:
+                raise CertificateInputError('subject attribute %s: the value ends with a lone backslash' % name)
+            kept = len(out)
+            continue
+        if quoted and char == '"':
+            pos += 1
+            kept = len(out)
+            while pos < end and text[pos].isspace():
+                pos += 1
+            if pos < end and text[pos] not in _SEPARATORS:
+                raise CertificateInputError('subject attribute %s: text after the closing quote' % name)
+            break
+        if not quoted and char in _SEPARATORS:
+            break
+        out.extend(char.encode('utf-8'))
+        pos += 1
+        if quoted:
+            kept = len(out)
+    while len(out) > kept and out[-1:] == b' ':
+        del out[-1]
+    try:
+        return out.decode('utf-8'), pos
+    except UnicodeDecodeError:
+        raise CertificateInputError('subject attribute %s: the escaped bytes are not UTF-8' % name)
+
+
+def _parse_dname(text: str) -> List[List[Tuple[str, str]]]:
+    """The RDNs of a dname string as written (most specific first), each a list of (attribute, value).
+
+    RFC 4514 plus what Java's X500Name (keytool -dname) also takes: ; between RDNs, spaces around , + =,
+    quoted values.
+    """
+    rdns: List[List[Tuple[str, str]]] = [[]]
+    pos, end = 0, len(text)
+    while True:
+        equals = pos
+        while equals < end and text[equals] not in '=' + _SEPARATORS:
+            equals += 1
+        name = text[pos:equals].strip()
+        if equals >= end or text[equals] != '=':
+            if not name:
+                raise CertificateInputError('the subject "%s" has an empty part' % text)
+            raise CertificateInputError('subject part "%s" is not NAME=value' % name)
+        if not name:
+            raise CertificateInputError('the subject "%s" has a value without an attribute name' % text)
+        pos = equals + 1
+        while pos < end and text[pos] == ' ':
+            pos += 1
+        value, pos = _dn_value(text, pos, name)
+        rdns[-1].append((name, value))
+        if pos >= end:
+            return rdns
+        if text[pos] != '+':
+            rdns.append([])
+        pos += 1
+
+
+def _attribute(name: str, value: Any) -> 'x509.NameAttribute':
+    oid = _attribute_oid(name)
+    try:
+        return x509.NameAttribute(oid, str(value))
+    except ValueError as exc:  # cryptography's length checks (C is 2 letters, CN 1 to 64 characters ...)
+        raise CertificateInputError('subject attribute %s: %s' % (name, exc))
+
+
+def parse_subject(subject: Union[str, Dict[str, Any]]) -> 'x509.Name':
+    """A dname string or a dict to an x509.Name.
+
+    The string is RFC 4514 ('CN=a+UID=b,OU=Ops\\, Platform,O="Example, Inc.",C=NL') as keytool -dname takes it
+    (S= for ST, ; between RDNs, spaces around separators, quoted values, #hex values, dotted OIDs). A dict maps
+    attribute names to a value or a list of values, each its own RDN, in the dict's order.
+    """
     if isinstance(subject, dict):
-        pairs = list(subject.items())
+        rdns = [[(str(name), value)] for name, values in subject.items()
+                for value in (values if isinstance(values, list) else [values])]
+    elif not subject.strip(' ,;+'):
+        rdns = []
     else:
-        pairs = []
-        for part in re.split(r'(?<!\\),', subject):
-            if not part.strip():
-                continue
-            if '=' not in part:
-                raise CertificateInputError('subject part "%s" is not NAME=value' % part.strip())
-            name, value = part.split('=', 1)
-            pairs.append((name.strip(), value.strip().replace('\\,', ',')))
-    attrs = []
-    for name, value in pairs:
-        key = aliases.get(name.upper().replace('_', ''), name.upper())
-        if key not in oids:
-            raise CertificateInputError('unknown subject attribute %s' % name)
-        attrs.append(x509.NameAttribute(oids[key], str(value)))
-    if not attrs:
+        rdns = _parse_dname(subject)
+    if not rdns:
         raise CertificateInputError('the subject is empty')
-    # keytool -dname and RFC 4514 list the most specific attribute (CN) first; DER stores it last.
-    return x509.Name(list(reversed(attrs)))
+    names = []
+    for rdn in rdns:
+        attributes = [_attribute(name, value) for name, value in rdn]
+        try:
+            names.append(x509.RelativeDistinguishedName(attributes))
+        except ValueError as exc:  # the same attribute and value twice in one RDN
+            raise CertificateInputError('subject RDN %s: %s' % ('+'.join(name for name, _ in rdn), exc))
+    # keytool -dname and RFC 4514 list the most specific RDN (CN) first; DER stores it last.
+    return x509.Name(list(reversed(names)))
 
 
 def parse_sans(values: Optional[List[str]]) -> List['x509.GeneralName']:

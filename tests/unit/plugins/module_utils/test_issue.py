@@ -65,16 +65,98 @@ def test_parse_subject_dict_form():
     assert issue.parse_subject({'CN': 'a', 'O': 'b'}) == issue.parse_subject('CN=a,O=b')
 
 
+def _rdns(name):
+    """The RDNs of a Name as written in a dname (most specific first), each a sorted list of (OID, value)."""
+    return [sorted((a.oid.dotted_string, a.value) for a in rdn) for rdn in reversed(name.rdns)]
+
+
+CN, O, OU, C, ST, UID, DC = '2.5.4.3', '2.5.4.10', '2.5.4.11', '2.5.4.6', '2.5.4.8', '0.9.2342.19200300.100.1.1', \
+    '0.9.2342.19200300.100.1.25'
+
+
+@pytest.mark.parametrize('subject, rdns', [
+    # multi-valued RDN: one RDN of two attributes (sorted by OID here), not a CN "a+UID=b"
+    ('CN=a+UID=b,O=x', [[(UID, 'b'), (CN, 'a')], [(O, 'x')]]),
+    ('CN = a + UID = b , O = x', [[(UID, 'b'), (CN, 'a')], [(O, 'x')]]),
+    # quoted values keep separators and spaces
+    ('O="Example, Inc.",C=NL', [[(O, 'Example, Inc.')], [(C, 'NL')]]),
+    ('CN="a+b;c\\"d",O=" x "', [[(CN, 'a+b;c"d')], [(O, ' x ')]]),
+    # escapes: specials, a leading #, hex pairs (one UTF-8 character of two bytes), an escaped trailing space
+    ('CN=a\\,b\\+c\\"d\\\\e\\;f\\<g\\>h\\=i', [[(CN, 'a,b+c"d\\e;f<g>h=i')]]),
+    ('CN=\\#x', [[(CN, '#x')]]),
+    ('CN=\\2C\\41\\2b', [[(CN, ',A+')]]),
+    ('CN=caf\\C3\\A9,O=caf\u00e9', [[(CN, 'caf\u00e9')], [(O, 'caf\u00e9')]]),
+    ('CN=trail\\ ,O=x', [[(CN, 'trail ')], [(O, 'x')]]),
+    ('CN=a b  c  ', [[(CN, 'a b  c')]]),
+    # #hex: the BER encoding of a string (UTF8String, PrintableString, BMPString, long form length)
+    ('CN=#0c03616263', [[(CN, 'abc')]]),
+    ('CN=#130161 ,O=#1e0400e90062', [[(CN, 'a')], [(O, '\u00e9b')]]),
+    ('CN=#0c8103616263', [[(CN, 'abc')]]),
+    # keytool -dname: ; between RDNs, S for ST, lowercase names, dotted OIDs with and without OID.
+    ('CN=a;O=b', [[(CN, 'a')], [(O, 'b')]]),
+    ('S=Utrecht,st=Bavaria', [[(ST, 'Utrecht')], [(ST, 'Bavaria')]]),
+    ('OID.2.5.4.3=x,oid.2.5.4.10=y,2.5.4.11=z,1.2.3.4=w', [[(CN, 'x')], [(O, 'y')], [(OU, 'z')], [('1.2.3.4', 'w')]]),
+    ('UID=u,DC=example,DC=com', [[(UID, 'u')], [(DC, 'example')], [(DC, 'com')]]),
+    ('EMAIL=a@b,T=Mr,SURNAME=s,GIVENNAME=g,INITIALS=i,GENERATION=III,DNQ=q,SERIALNUMBER=1,IP=192.0.2.1',
+     [[('1.2.840.113549.1.9.1', 'a@b')], [('2.5.4.12', 'Mr')], [('2.5.4.4', 's')], [('2.5.4.42', 'g')],
+      [('2.5.4.43', 'i')], [('2.5.4.44', 'III')], [('2.5.4.46', 'q')], [('2.5.4.5', '1')],
+      [('1.3.6.1.4.1.42.2.11.2.1', '192.0.2.1')]]),
+    ('CN=a=b', [[(CN, 'a=b')]]),
+])
+def test_parse_subject_rfc4514_and_keytool_forms(subject, rdns):
+    assert _rdns(issue.parse_subject(subject)) == rdns
+
+
+def test_parse_subject_multi_valued_rdn_in_der():
+    name = issue.parse_subject('CN=a+UID=b,O=x')
+    assert len(name.rdns) == 2 and len(name.rdns[1]) == 2
+    assert name.rdns[0].get_attributes_for_oid(NameOID.ORGANIZATION_NAME)[0].value == 'x'
+    assert name.rfc4514_string() in ('CN=a+UID=b,O=x', 'UID=b+CN=a,O=x')
+    # the same RDN whatever order its attributes were written in: a store written by keytool compares equal
+    assert name == issue.parse_subject('UID=b+CN=a,O=x')
+    assert name != issue.parse_subject('CN=a,UID=b,O=x')
+
+
+def test_parse_subject_dict_lists():
+    name = issue.parse_subject({'CN': 'a', 'DC': ['example', 'com']})
+    assert _rdns(name) == [[(CN, 'a')], [(DC, 'example')], [(DC, 'com')]]
+
+
 @pytest.mark.parametrize('subject, message', [
-    ('CN=a,XX=b', 'unknown subject attribute XX'),
-    ({'CN': 'a', 'title': 'b'}, 'unknown subject attribute title'),
+    ('CN=a,XX=b', 'unknown subject attribute XX (use CN, OU, O, L, ST, C, STREET, DC, UID, EMAILADDRESS, '
+                  'SERIALNUMBER, T, ... or a dotted OID)'),
+    ({'CN': 'a', 'nickname': 'b'}, 'unknown subject attribute nickname (use CN, OU, O, L, ST, C, STREET, DC, UID, '
+                                   'EMAILADDRESS, SERIALNUMBER, T, ... or a dotted OID)'),
     ('CN=a,just text', 'subject part "just text" is not NAME=value'),
     ('', 'the subject is empty'),
     (' , ,', 'the subject is empty'),
     ({}, 'the subject is empty'),
+    ('CN=a,', 'the subject "CN=a," has an empty part'),
+    ('CN=a,,O=b', 'the subject "CN=a,,O=b" has an empty part'),
+    ('CN=a+', 'the subject "CN=a+" has an empty part'),
+    ('=x,O=b', 'the subject "=x,O=b" has a value without an attribute name'),
+    ('CN=a, =x', 'the subject "CN=a, =x" has a value without an attribute name'),
+    ('O="Example, Inc.', 'subject attribute O: the quoted value has no closing quote'),
+    ('O="Example\\"', 'subject attribute O: the quoted value has no closing quote'),
+    ('O="Example" Inc.', 'subject attribute O: text after the closing quote'),
+    ('CN=abc\\', 'subject attribute CN: the value ends with a lone backslash'),
+    ('CN=\\C3', 'subject attribute CN: the escaped bytes are not UTF-8'),
+    ('CN=#x', 'subject attribute CN: "#x" is not an even number of hex digits'),
+    ('CN=#0c', 'subject attribute CN: "#0c" is not a BER encoded string'),
+    ('CN=#020101', 'subject attribute CN: "#020101" is not a BER encoded string'),
+    ('CN=#0c0561', 'subject attribute CN: the length of "#0c0561" does not match its content'),
+    ('1.40.1=x', 'subject attribute 1.40.1 is not a valid OID'),
+    ('OID.x=1', 'unknown subject attribute OID.x (use CN, OU, O, L, ST, C, STREET, DC, UID, EMAILADDRESS, '
+                'SERIALNUMBER, T, ... or a dotted OID)'),
+    ('CN=a+CN=a', 'subject RDN CN+CN: duplicate attributes are not allowed'),
 ])
 def test_parse_subject_errors(subject, message):
     assert _fail(issue.parse_subject, subject) == message
+
+
+def test_parse_subject_values_cryptography_refuses():
+    """cryptography's own limits (a country is two letters) are input errors naming the attribute."""
+    assert _fail(issue.parse_subject, 'CN=a,C=NLD').startswith('subject attribute C: ')
 
 
 # ---- subject alternative names -----------------------------------------------------------------
