@@ -68,10 +68,14 @@ def chain_for_key(public_key: bytes, given: Sequence[bytes], more: Sequence[byte
 
 
 class KeyOptions(NamedTuple):
-    """What a key_entry task asks of a generated (self-signed) entry; the defaults are the module's."""
+    """What a key_entry task asks of a generated (self-signed) entry; the defaults are the module's.
+
+    key_size and curve are None when the task does not set them: the default of the key type applies
+    (2048 bits, secp256r1), and a value set for another key type is reported when a key is generated.
+    """
     key_type: str = 'rsa'
-    key_size: int = 2048
-    curve: str = 'secp256r1'
+    key_size: Optional[int] = None
+    curve: Optional[str] = None
     subject: Any = None  # a dname string or a dict, None to keep the subject when renewing
     subject_alt_names: Sequence[str] = ()
     validity_days: int = 365
@@ -85,7 +89,81 @@ class KeyOptions(NamedTuple):
 
     @classmethod
     def from_params(cls, params: Mapping[str, Any]) -> 'KeyOptions':
-        return cls(**dict((name, params[name]) for name in cls._fields))
+        """The options of params; one that is None (not set by the task) takes the default above."""
+        return cls(**dict((name, params[name]) for name in cls._fields if params.get(name) is not None))
+
+    @property
+    def rsa_key_size(self) -> int:
+        return DEFAULT_RSA_KEY_SIZE if self.key_size is None else self.key_size
+
+    @property
+    def ec_curve(self) -> str:
+        return self.curve or DEFAULT_CURVE
+
+    def ignored_key_options(self) -> Tuple[str, ...]:
+        """Warnings for key_size or curve set for a key type that does not use them."""
+        warnings = []
+        if self.key_size is not None and self.key_type != 'rsa':
+            warnings.append('key_size %s does not apply to an %s key (%s); it is ignored' % (
+                self.key_size, self.key_type,
+                'its size follows curve %s' % self.ec_curve if self.key_type == 'ec' else 'its size is fixed'))
+        if self.curve is not None and self.key_type != 'ec':
+            warnings.append('curve %s does not apply to an %s key; it is ignored' % (self.curve, self.key_type))
+        return tuple(warnings)
+
+
+DEFAULT_RSA_KEY_SIZE = 2048
+DEFAULT_CURVE = 'secp256r1'
+
+# What a task does decides which options apply: an option set for the other case would be ignored silently.
+KEY_SOURCE_OPTIONS = ('private_key', 'private_key_path', 'src_path')
+GENERATION_OPTIONS = ('subject', 'subject_alt_names', 'validity_days', 'signature_algorithm', 'key_usage',
+                      'extended_key_usage', 'is_ca', 'key_type', 'key_size', 'curve', 'rekey', 'force')
+IMPORT_ONLY_OPTIONS = ('certificate', 'certificate_path', 'chain', 'chain_path', 'ca_path', 'private_key_passphrase',
+                       'src_password', 'src_alias')
+
+
+def _set_options(params: Mapping[str, Any], names: Sequence[str]) -> List[str]:
+    """The names the task sets: None, false and empty values are what a task that omits them gets."""
+    return [name for name in names
+            if not (params.get(name) is None or params.get(name) is False or params.get(name) in ('', [], ()))]
+
+
+def _listed(names: Sequence[str]) -> str:
+    return names[0] if len(names) == 1 else '%s and %s' % (', '.join(names[:-1]), names[-1])
+
+
+def check_key_entry_options(params: Mapping[str, Any]) -> None:
+    """Refuse a key_entry task whose options do not fit what it does, before anything is read.
+
+    params are the module's, where an option the task omits is None, false or empty. With state=absent
+    nothing but the alias matters, and a copy of a present task is common: nothing is refused then.
+    """
+    if params.get('state', 'present') != 'present':
+        return
+    sources = _set_options(params, KEY_SOURCE_OPTIONS)
+    if sources:
+        ignored = _set_options(params, GENERATION_OPTIONS)
+        if ignored:
+            raise model.KeystoreError(
+                '%s only apply when key_entry generates a key; with %s the key and its certificate are imported '
+                'as they are: remove %s' % (_listed(ignored), sources[0], 'it' if len(ignored) == 1 else 'them'))
+        if 'src_path' in sources and _set_options(params, ('private_key_passphrase',)):
+            raise model.KeystoreError('private_key_passphrase applies to private_key and private_key_path; the key '
+                                      'of src_path is opened with src_password')
+        wrong = _set_options(params, ('src_password', 'src_alias')) if 'src_path' not in sources else []
+        if wrong:
+            raise model.KeystoreError('%s only apply with src_path, not with %s' % (_listed(wrong), sources[0]))
+        return
+    ignored = _set_options(params, IMPORT_ONLY_OPTIONS)
+    if ignored:
+        raise model.KeystoreError(
+            '%s only apply when key_entry imports a key (private_key, private_key_path or src_path); without one '
+            'of those it generates a new key and would ignore %s' % (_listed(ignored), 'it' if len(ignored) == 1
+                                                                     else 'them'))
+    if params.get('rekey') and params.get('renew_before_days') is None:
+        raise model.KeystoreError('rekey only applies with renew_before_days: it renews an expiring self-signed '
+                                  'entry on a new key (force replaces the key now)')
 
 
 class KeyMaterial(NamedTuple):
@@ -154,23 +232,25 @@ def _generated(wanted: KeyOptions, key: Any = None, existing_key_der: Optional[b
     """A plan without reason: the key (key, or a new one) and its self-signed certificate for the options."""
     if wanted.subject is None:
         raise model.KeystoreError('subject is required to generate a key entry')
+    warnings: Tuple[str, ...] = ()
     if key is None:
-        key = issue.generate_key(wanted.key_type, wanted.key_size, wanted.curve)
+        key = issue.generate_key(wanted.key_type, wanted.rsa_key_size, wanted.ec_curve)
+        warnings = wanted.ignored_key_options()
     name = issue.parse_subject(wanted.subject)
     cert = issue.build_certificate(
         name, key.public_key(), name, key, wanted.validity_days, issue.parse_sans(wanted.subject_alt_names),
         wanted.key_usage, wanted.extended_key_usage, wanted.is_ca, wanted.signature_algorithm,
         issuer_public_key=key.public_key() if wanted.is_ca else None)
-    return KeyPlan(None, existing_key_der or certs.private_key_der(key), [cert])
+    return KeyPlan(None, existing_key_der or certs.private_key_der(key), [cert], warnings)
 
 
 def _key_matches(wanted: KeyOptions, leaf: bytes) -> bool:
     """Whether the key has the requested type and size (judged from the leaf's public key)."""
     algorithm, size = certs.public_key_info(certs.cert_public_key(certs.load_cert(leaf)))
     if wanted.key_type == 'rsa':
-        return algorithm == 'RSA' and size == wanted.key_size
+        return algorithm == 'RSA' and size == wanted.rsa_key_size
     if wanted.key_type == 'ec':
-        return algorithm == 'EC' and size == int(wanted.curve[4:7])
+        return algorithm == 'EC' and size == int(wanted.ec_curve[4:7])
     return algorithm == 'Ed25519'
 
 
@@ -205,7 +285,7 @@ def plan_generate(entry: Optional[model.PrivateKeyEntry], wanted: KeyOptions,
     # before anything is compared, so that a task that cannot work fails on every run, not only the first
     issue.check_validity_days(wanted.validity_days)
     if wanted.key_type == 'rsa':
-        issue.check_rsa_key_size(wanted.key_size)
+        issue.check_rsa_key_size(wanted.rsa_key_size)
     if entry is None or wanted.force:
         return _generated(wanted)._replace(reason='created' if entry is None else 'rekeyed')
     if not entry.chain:
@@ -223,9 +303,10 @@ def plan_generate(entry: Optional[model.PrivateKeyEntry], wanted: KeyOptions,
     expiring = wanted.renew_before_days is not None and days_left(leaf, now) < wanted.renew_before_days
     if expiring and wanted.rekey:
         if wanted.subject is None:
-            key = issue.generate_key(wanted.key_type, wanted.key_size, wanted.curve)
+            key = issue.generate_key(wanted.key_type, wanted.rsa_key_size, wanted.ec_curve)
             return KeyPlan('rekeyed', certs.private_key_der(key),
-                           [issue.renew_self_signed(leaf, key, wanted.validity_days, wanted.signature_algorithm)])
+                           [issue.renew_self_signed(leaf, key, wanted.validity_days, wanted.signature_algorithm)],
+                           wanted.ignored_key_options())
         return _generated(wanted)._replace(reason='rekeyed')
     if expiring or (wanted.subject is not None and not _cert_matches(wanted, leaf)):
         if entry.key_der is None:

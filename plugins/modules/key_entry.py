@@ -59,23 +59,33 @@ options:
       - WSO2 products need the key password to equal the store password.
     type: str
   key_type:
-    description: Algorithm of a generated key.
+    description:
+      - Algorithm of a generated key. Default V(rsa).
+      - Like the other options of a generated key (O(subject) to O(is_ca), O(rekey), O(force)), it cannot be set
+        with O(private_key), O(private_key_path) or O(src_path), which import a key as it is; the task fails
+        instead of ignoring it.
     type: str
     choices: [rsa, ec, ed25519]
-    default: rsa
   key_size:
-    description: Size of a generated RSA key in bits.
+    description:
+      - Size of a generated RSA key in bits. Default V(2048).
+      - Set for an EC or Ed25519 key, it is ignored with a warning when the key is generated.
     type: int
-    default: 2048
   curve:
-    description: Curve of a generated EC key.
+    description:
+      - Curve of a generated EC key. Default V(secp256r1).
+      - Set for an RSA or Ed25519 key, it is ignored with a warning when the key is generated.
     type: str
     choices: [secp256r1, secp384r1, secp521r1]
-    default: secp256r1
   subject:
     description:
-      - "Subject of a generated certificate, as a dname string (V(CN=host,OU=IT,O=Example,L=City,ST=State,C=NL); keytool's
-        V(S=) is accepted for V(ST=)) or a dictionary (V({CN: host, O: Example}))."
+      - "Subject of a generated certificate, as a dname string in RFC 4514 form the way C(keytool -dname) takes it
+        (V(CN=host,OU=IT,O=Example,L=City,ST=State,C=NL)), or a dictionary of names and values or lists of values
+        (V({CN: host, O: Example, DC: [example, com]}))."
+      - "The string may hold multi-valued RDNs (V(CN=host+UID=42,O=Example)), quoted values (C(O=\"Example, Inc.\")),
+        escapes (C(\\,) C(\\+) C(\\\") C(\\\\) C(\\#), hex pairs such as C(\\2C)), C(#)-hex BER values, C(;) between RDNs,
+        spaces around separators, keytool's names (V(S) for V(ST), V(T), V(EMAIL), V(DNQ), V(UID), V(IP) ...) and
+        dotted OIDs (V(2.5.4.3=host) or V(OID.2.5.4.3=host))."
       - Required to generate a new entry.
     type: raw
   subject_alt_names:
@@ -87,9 +97,8 @@ options:
     elements: str
     default: []
   validity_days:
-    description: Validity of a generated certificate in days.
+    description: Validity of a generated certificate in days. Default V(365) (keytool's is 90).
     type: int
-    default: 365
   signature_algorithm:
     description:
       - Signature algorithm of a generated certificate, for example V(SHA256withRSA) or V(SHA384withECDSA).
@@ -118,7 +127,11 @@ options:
     description: Path on the managed node of the private key to import.
     type: path
   private_key_passphrase:
-    description: Passphrase of an encrypted O(private_key) or O(private_key_path).
+    description:
+      - Passphrase of an encrypted O(private_key) or O(private_key_path).
+      - O(certificate), O(certificate_path), O(chain), O(chain_path), O(ca_path), O(private_key_passphrase),
+        O(src_password) and O(src_alias) only apply to an import; without O(private_key), O(private_key_path) or
+        O(src_path) the task fails instead of generating a key and ignoring them.
     type: str
   certificate:
     description:
@@ -163,7 +176,7 @@ options:
       - Renew a self-signed entry whose certificate expires within this many days (or has expired).
     type: int
   rekey:
-    description: Renew with a new key instead of the current one.
+    description: Renew with a new key instead of the current one. Needs O(renew_before_days).
     type: bool
     default: false
   force:
@@ -275,7 +288,6 @@ from ansible_collections.javasec.keystore.plugins.module_utils import _model as 
 from ansible_collections.javasec.keystore.plugins.module_utils._module import (
     StoreSession, entry_argument_spec, fail, load_or_create, located, read_target_file, save_if_changed)
 
-IMPORT_OPTIONS = ('private_key', 'private_key_path', 'src_path')
 CERTIFICATE_OPTIONS = ('certificate', 'certificate_path', 'chain', 'chain_path')
 
 
@@ -307,12 +319,13 @@ def main():
         alias=dict(type='str', required=True, aliases=['name', 'cert_alias']),
         state=dict(type='str', default='present', choices=['present', 'absent']),
         key_password=dict(type='str', no_log=True),
-        key_type=dict(type='str', default='rsa', choices=['rsa', 'ec', 'ed25519']),
-        key_size=dict(type='int', default=2048),
-        curve=dict(type='str', default='secp256r1', choices=['secp256r1', 'secp384r1', 'secp521r1']),
+        # no defaults here: the planner tells an option the task set from one it omitted (see KeyOptions)
+        key_type=dict(type='str', choices=['rsa', 'ec', 'ed25519']),
+        key_size=dict(type='int'),
+        curve=dict(type='str', choices=['secp256r1', 'secp384r1', 'secp521r1']),
         subject=dict(type='raw'),
         subject_alt_names=dict(type='list', elements='str', default=[]),
-        validity_days=dict(type='int', default=365),
+        validity_days=dict(type='int'),
         signature_algorithm=dict(type='str'),
         key_usage=dict(type='list', elements='str', default=[]),
         extended_key_usage=dict(type='list', elements='str', default=[]),
@@ -347,6 +360,10 @@ def main():
     if params['key_password'] is not None:
         params['key_passwords'] = dict(params['key_passwords'] or {}, **{alias: params['key_password']})
     result = {'changed': False, 'alias': alias, 'change_reason': None}
+    try:
+        keyplan.check_key_entry_options(params)
+    except model.KeystoreError as exc:
+        fail(module, exc)
     with StoreSession(module) as session:
         store, created = load_or_create(module, session)
         before = certs.summary(store) if not created else {}
@@ -355,7 +372,7 @@ def main():
             entry = keyplan.key_entry_of(store, alias)
             if params['state'] == 'present':
                 own_password = keyplan.own_key_password(store, alias, params['key_password'], params['password'])
-                if any(params[o] for o in IMPORT_OPTIONS):
+                if any(params[o] for o in keyplan.KEY_SOURCE_OPTIONS):
                     plan = keyplan.plan_import(store, entry, read_material(module))
                 else:
                     plan = keyplan.plan_generate(entry, keyplan.KeyOptions.from_params(params))

@@ -297,6 +297,105 @@ def test_key_options_from_params_take_only_their_fields():
     assert keyplan.KeyOptions.from_params(params) == EC_OPTIONS
 
 
+def test_key_options_from_params_default_what_the_task_omits():
+    """The module passes None for an omitted option; the key type's own default applies."""
+    params = dict(dict.fromkeys(keyplan.KeyOptions._fields), subject='CN=x', subject_alt_names=[], key_usage=[],
+                  extended_key_usage=[], is_ca=False, rekey=False, force=False)
+    options = keyplan.KeyOptions.from_params(params)
+    assert (options.key_type, options.key_size, options.curve, options.validity_days) == ('rsa', None, None, 365)
+    assert (options.rsa_key_size, options.ec_curve) == (2048, 'secp256r1')
+
+
+# ---- options that do not apply to what the task does ----------------------------------------------------
+
+
+def _module_params(**given):
+    """key_entry's params as AnsibleModule hands them over for a task that sets only given."""
+    params = dict.fromkeys(keyplan.KEY_SOURCE_OPTIONS + keyplan.GENERATION_OPTIONS + keyplan.IMPORT_ONLY_OPTIONS)
+    params.update(state='present', subject_alt_names=[], key_usage=[], extended_key_usage=[], is_ca=False,
+                  rekey=False, force=False, validate_chain=True, renew_before_days=None)
+    params.update(given)
+    return params
+
+
+@pytest.mark.parametrize('given, message', [
+    (dict(private_key='PEM', certificate='PEM', subject='CN=x'),
+     'subject only apply when key_entry generates a key; with private_key the key and its certificate are imported '
+     'as they are: remove it'),
+    (dict(private_key_path='/k', certificate_path='/c', validity_days=30, subject_alt_names=['DNS:x'], is_ca=True),
+     'subject_alt_names, validity_days and is_ca only apply when key_entry generates a key; with private_key_path '
+     'the key and its certificate are imported as they are: remove them'),
+    (dict(src_path='/s.p12', src_password='p', key_type='ec', key_size=4096, curve='secp384r1', rekey=True,
+          force=True, signature_algorithm='SHA256withRSA', key_usage=['keyCertSign'], extended_key_usage=['serverAuth']),
+     'signature_algorithm, key_usage, extended_key_usage, key_type, key_size, curve, rekey and force only apply when '
+     'key_entry generates a key; with src_path the key and its certificate are imported as they are: remove them'),
+    (dict(src_path='/s.p12', src_password='p', private_key_passphrase='x'),
+     'private_key_passphrase applies to private_key and private_key_path; the key of src_path is opened with '
+     'src_password'),
+    (dict(private_key='PEM', certificate='PEM', src_password='p', src_alias='a'),
+     'src_password and src_alias only apply with src_path, not with private_key'),
+    (dict(subject='CN=x', certificate='PEM'),
+     'certificate only apply when key_entry imports a key (private_key, private_key_path or src_path); without one '
+     'of those it generates a new key and would ignore it'),
+    (dict(subject='CN=x', chain_path='/c', ca_path='/ca', private_key_passphrase='x', src_password='p',
+          src_alias='a'),
+     'chain_path, ca_path, private_key_passphrase, src_password and src_alias only apply when key_entry imports a '
+     'key (private_key, private_key_path or src_path); without one of those it generates a new key and would '
+     'ignore them'),
+    (dict(subject='CN=x', rekey=True),
+     'rekey only applies with renew_before_days: it renews an expiring self-signed entry on a new key (force '
+     'replaces the key now)'),
+], ids=['import-subject', 'import-several', 'src_path-every-key-option', 'src_path-passphrase',
+        'private_key-src-options', 'generate-certificate', 'generate-import-options', 'rekey-alone'])
+def test_options_that_do_not_apply_fail(given, message):
+    with pytest.raises(model.KeystoreError) as info:
+        keyplan.check_key_entry_options(_module_params(**given))
+    assert str(info.value) == message
+
+
+@pytest.mark.parametrize('given', [
+    dict(subject='CN=x'),
+    dict(subject='CN=x', key_type='ec', key_size=4096, curve='secp384r1', validity_days=30, is_ca=True),
+    dict(subject='CN=x', rekey=True, renew_before_days=30),
+    # what the roles pass: an empty chain or passphrase is what "default(omit, true)" would have left out
+    dict(private_key='PEM', certificate='PEM', chain='', private_key_passphrase=None, renew_before_days=30,
+         validate_chain=False),
+    dict(src_path='/s.p12', src_password='p', src_alias='a', chain='PEM', ca_path='/ca'),
+    dict(private_key_path='/k', certificate_path='/c', private_key_passphrase='x', subject_alt_names=[], is_ca=False),
+    # removing the entry ignores everything but the alias: a copy of the present task is fine
+    dict(state='absent', subject='CN=x', certificate='PEM', key_size=4096),
+], ids=['generate', 'generate-ec-with-rsa-size', 'rekey-with-renewal', 'import-pem', 'import-src_path',
+        'import-paths', 'absent'])
+def test_options_that_apply_pass(given):
+    keyplan.check_key_entry_options(_module_params(**given))
+
+
+@pytest.mark.parametrize('options, warnings', [
+    (dict(key_type='ec', key_size=4096),
+     ('key_size 4096 does not apply to an ec key (its size follows curve secp256r1); it is ignored',)),
+    (dict(key_type='rsa', key_size=3072, curve='secp384r1'),
+     ('curve secp384r1 does not apply to an rsa key; it is ignored',)),
+    (dict(key_type='ed25519', key_size=2048, curve='secp256r1'),
+     ('key_size 2048 does not apply to an ed25519 key (its size is fixed); it is ignored',
+      'curve secp256r1 does not apply to an ed25519 key; it is ignored')),
+    (dict(key_type='ec', curve='secp384r1'), ()),
+    (dict(key_type='rsa', key_size=3072), ()),
+], ids=['ec-key_size', 'rsa-curve', 'ed25519-both', 'ec-curve', 'rsa-key_size'])
+def test_key_options_of_another_key_type_warn_when_a_key_is_made(options, warnings):
+    """The roles pass key_size (and local_ca a curve) whatever the key type: a warning, not a failure."""
+    wanted = EC_OPTIONS._replace(**options)
+    created = keyplan.plan_generate(None, wanted)
+    assert created.reason == 'created' and created.warnings == warnings
+    algorithm, size = certs.public_key_info(certs.cert_public_key(_leaf(created.chain)))
+    assert (algorithm, size) == {'ec': ('EC', 384 if options.get('curve') == 'secp384r1' else 256),
+                                 'rsa': ('RSA', options.get('key_size')), 'ed25519': ('Ed25519', 255)}[wanted.key_type]
+    # an entry that already is what the task asks makes no key: nothing to warn about
+    entry = model.PrivateKeyEntry('app', created.chain, key_der=created.key_der)
+    assert keyplan.plan_generate(entry, wanted) == keyplan.UNCHANGED
+    # a forced new key is made again with the same options
+    assert keyplan.plan_generate(entry, wanted._replace(force=True)).warnings == warnings
+
+
 def test_alias_and_key_password_checks(pki):
     store = _store(_trusted('rootca', pki.root))
     with pytest.raises(model.AliasClashError, match='alias "rootca" is a trusted cert entry'):
