@@ -66,8 +66,7 @@ def _attribute_oid(name: str) -> 'x509.ObjectIdentifier':
             raise CertificateInputError('subject attribute %s is not a valid OID' % name)
     oid = _SUBJECT_ATTRIBUTES.get(name.upper().replace('_', ''))
     if oid is None:
-        raise CertificateInputError('unknown subject attribute %s (use CN, OU, O, L, ST, C, STREET, DC, UID, '
-                                    'EMAILADDRESS, SERIALNUMBER, T, ... or a dotted OID)' % name)
+        raise CertificateInputError('unknown subject attribute %s' % name)
     return x509.ObjectIdentifier(oid)
 
 

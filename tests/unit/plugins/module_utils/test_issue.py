@@ -123,10 +123,8 @@ def test_parse_subject_dict_lists():
 
 
 @pytest.mark.parametrize('subject, message', [
-    ('CN=a,XX=b', 'unknown subject attribute XX (use CN, OU, O, L, ST, C, STREET, DC, UID, EMAILADDRESS, '
-                  'SERIALNUMBER, T, ... or a dotted OID)'),
-    ({'CN': 'a', 'nickname': 'b'}, 'unknown subject attribute nickname (use CN, OU, O, L, ST, C, STREET, DC, UID, '
-                                   'EMAILADDRESS, SERIALNUMBER, T, ... or a dotted OID)'),
+    ('CN=a,XX=b', 'unknown subject attribute XX'),
+    ({'CN': 'a', 'nickname': 'b'}, 'unknown subject attribute nickname'),
     ('CN=a,just text', 'subject part "just text" is not NAME=value'),
     ('', 'the subject is empty'),
     (' , ,', 'the subject is empty'),
@@ -146,8 +144,7 @@ def test_parse_subject_dict_lists():
     ('CN=#020101', 'subject attribute CN: "#020101" is not a BER encoded string'),
     ('CN=#0c0561', 'subject attribute CN: the length of "#0c0561" does not match its content'),
     ('1.40.1=x', 'subject attribute 1.40.1 is not a valid OID'),
-    ('OID.x=1', 'unknown subject attribute OID.x (use CN, OU, O, L, ST, C, STREET, DC, UID, EMAILADDRESS, '
-                'SERIALNUMBER, T, ... or a dotted OID)'),
+    ('OID.x=1', 'unknown subject attribute OID.x'),
     ('CN=a+CN=a', 'subject RDN CN+CN: duplicate attributes are not allowed'),
 ])
 def test_parse_subject_errors(subject, message):
