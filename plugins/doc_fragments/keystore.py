@@ -63,4 +63,30 @@ options:
         if you somehow clobbered it incorrectly.
     type: bool
     default: false
+  follow:
+    description:
+      - What a write does when O(path) is a symbolic link, as O(ansible.builtin.file#module:follow) and keytool do.
+      - V(true) writes through the link - the file it leads to is replaced (temporary file and lock beside that
+        file) and the link stays. This keeps a JDK's C(lib/security/cacerts), a link to the distribution's
+        shared Java CA store on Debian and RHEL, the shared store.
+      - V(false) replaces the link itself by a regular file holding the store, also when nothing else changes;
+        the file the link led to is left untouched. Use it to give a JDK a truststore of its own.
+      - Unlike C(ansible.builtin.copy), the default is V(true), so that a task never silently cuts a JDK off the
+        CA updates of its distribution.
+    type: bool
+    default: true
+'''
+
+    # follow of modules that write a file named by dest (use with ansible.builtin.files).
+    DEST = r'''
+options:
+  follow:
+    description:
+      - What a write does when O(dest) is a symbolic link, as O(ansible.builtin.file#module:follow) does.
+      - V(true) writes through the link - the file it leads to is replaced (temporary file beside that file) and
+        the link stays.
+      - V(false) replaces the link itself by a regular file, also when the content does not change; the file the
+        link led to is left untouched.
+    type: bool
+    default: true
 '''

@@ -34,37 +34,39 @@ STALE_TEMP_SECONDS = 3600
 LOCK_TIMEOUT = 60
 
 
-def read_file(path: str) -> Optional[bytes]:
+def read_file(path: str, what: Optional[str] = None) -> Optional[bytes]:
     """Return the bytes of path, or None when it does not exist; a FIFO, socket or device is refused.
 
     Opening a FIFO for reading blocks until a writer comes, with the directory lock held, and opening a
-    device can act on it (a tape rewinds): a keystore is a regular file, so nothing else is opened.
+    device can act on it (a tape rewinds): a keystore, a PEM file or a CSR is a regular file, so nothing else
+    is opened. what names the option of an input file (not a keystore) in the messages.
     """
+    name = path if what is None else '%s %s' % (what, path)
     try:
         st = os.stat(path)
     except OSError as exc:
         if exc.errno == errno.ENOENT:
             return None
-        raise StoreFileError('cannot read %s: %s' % (path, os.strerror(exc.errno or 0)))
+        raise StoreFileError('cannot read %s: %s' % (name, os.strerror(exc.errno or 0)))
     if stat.S_ISDIR(st.st_mode):
-        raise StoreFileError('%s is a directory, not a keystore file' % path)
+        raise StoreFileError('%s is a directory, not a %s' % (name, 'keystore file' if what is None else 'file'))
     if not stat.S_ISREG(st.st_mode):
-        raise StoreFileError('%s is not a regular file (%s), so it is not opened' % (path, _file_kind(st.st_mode)))
+        raise StoreFileError('%s is not a regular file (%s), so it is not opened' % (name, _file_kind(st.st_mode)))
     try:
         # O_NONBLOCK: should path become a FIFO after the check, opening it still returns at once
         fd = os.open(path, os.O_RDONLY | getattr(os, 'O_NONBLOCK', 0))
     except OSError as exc:
         if exc.errno == errno.ENOENT:
             return None
-        raise StoreFileError('cannot read %s: %s' % (path, os.strerror(exc.errno or 0)))
+        raise StoreFileError('cannot read %s: %s' % (name, os.strerror(exc.errno or 0)))
     with os.fdopen(fd, 'rb') as handle:
         mode = os.fstat(handle.fileno()).st_mode
         if not stat.S_ISREG(mode):
-            raise StoreFileError('%s is not a regular file (%s), so it is not read' % (path, _file_kind(mode)))
+            raise StoreFileError('%s is not a regular file (%s), so it is not read' % (name, _file_kind(mode)))
         try:
             return handle.read()
         except (IOError, OSError) as exc:
-            raise StoreFileError('cannot read %s: %s' % (path, os.strerror(exc.errno or 0)))
+            raise StoreFileError('cannot read %s: %s' % (name, os.strerror(exc.errno or 0)))
 
 
 def _file_kind(mode: int) -> str:
@@ -75,30 +77,39 @@ def _file_kind(mode: int) -> str:
     return 'not a file'
 
 
-def write_target(path: str) -> str:
-    """The file a write of path replaces: path itself, or the file its symbolic link(s) lead to.
+def write_target(path: str, follow: bool = True) -> str:
+    """The file a write of path replaces: the file its symbolic link(s) lead to, or with follow=False path itself.
 
     keytool writes through a link, and distributions rely on it: Debian's and RHEL's JDK ship
     lib/security/cacerts as a link to the system's shared Java CA store, which replacing the link by a
-    regular file would silently cut off from the OS CA updates.
+    regular file would silently cut off from the OS CA updates. follow=False is the operator asking for
+    exactly that (a JDK of its own): the link is replaced, whatever it leads to stays as it is. Links among
+    the directories are resolved either way, so that every writer of one directory takes the same lock.
     """
-    return os.path.realpath(path)
+    if follow:
+        return os.path.realpath(path)
+    path = os.path.abspath(path)
+    return os.path.join(os.path.realpath(os.path.dirname(path)), os.path.basename(path))
 
 
 @contextlib.contextmanager
-def locked(path: str) -> Iterator[None]:
-    """Hold an exclusive advisory lock for a read-modify-write of path (of its target, when it is a link).
+def locked(path: str, follow: bool = True) -> Iterator[None]:
+    """Hold an exclusive advisory lock for a read-modify-write of path (of its target, when it is a link
+    followed: see write_target).
 
     The lock is taken on the directory: the store file itself is replaced by rename, so a lock
     on its inode would not serialize writers, and a lock file would litter the directory.
     """
-    directory = os.path.dirname(write_target(path))
+    directory = os.path.dirname(write_target(path, follow))
     if not os.path.isdir(directory):
         raise StoreFileError('directory %s does not exist' % directory)
     if fcntl is None:
         yield
         return
-    fd = os.open(directory, os.O_RDONLY)
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError as exc:
+        raise StoreFileError('cannot lock %s: %s' % (directory, os.strerror(exc.errno or 0)))
     try:
         _lock(fd, directory, LOCK_TIMEOUT)
         yield
@@ -131,13 +142,14 @@ def _lock(fd: int, directory: str, timeout: float) -> None:
         delay = min(delay * 2, 0.5)
 
 
-def write_atomic(path: str, data: bytes, move: Optional[Callable[[str, str], object]] = None) -> None:
+def write_atomic(path: str, data: bytes, move: Optional[Callable[[str, str], object]] = None,
+                 follow: bool = True) -> None:
     """Write data next to path in a 0600 temp file, fsync it, then move it over path.
 
     A symbolic link is written through: the temp file goes beside the file it leads to and replaces that
-    one, so the link stays (see write_target).
+    one, so the link stays (see write_target). With follow=False the temp file replaces the link itself.
     """
-    path = write_target(path)
+    path = write_target(path, follow)
     directory = os.path.dirname(path)
     remove_stale_temp_files(path)
     try:
@@ -156,6 +168,30 @@ def write_atomic(path: str, data: bytes, move: Optional[Callable[[str, str], obj
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
+
+
+def remove_file(path: str) -> bool:
+    """Remove path the way rm does: a symbolic link goes, never the file it leads to (a distribution's shared
+    CA store). Returns False when there was nothing to remove. Call it under locked(path, follow=False).
+    """
+    try:
+        st = os.lstat(path)
+    except OSError as exc:
+        if exc.errno == errno.ENOENT:
+            return False
+        raise StoreFileError('cannot remove %s: %s' % (path, os.strerror(exc.errno or 0)))
+    if stat.S_ISDIR(st.st_mode):
+        raise StoreFileError('%s is a directory, not a keystore file' % path)
+    try:
+        os.unlink(path)
+    except OSError as exc:
+        if exc.errno == errno.ENOENT:
+            return False
+        raise StoreFileError('cannot remove %s: %s' % (path, os.strerror(exc.errno or 0)))
+    if not stat.S_ISLNK(st.st_mode):
+        # a killed writer's copies of the removed store may hold its keys; those of a link's target stay with it
+        remove_stale_temp_files(path)
+    return True
 
 
 def remove_stale_temp_files(path: str, max_age: float = STALE_TEMP_SECONDS) -> List[str]:

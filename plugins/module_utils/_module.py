@@ -12,6 +12,7 @@ PRIVATE: this is not a public API of the collection and may change at any time.
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import errno
 import os
 import sys
 from typing import TypeVar
@@ -44,7 +45,16 @@ def write_argument_spec():
         pkcs12_encryption=dict(type='str', choices=['modern', 'legacy']),
         backup=dict(type='bool', default=False),
     )
+    spec.update(follow_argument_spec())
     return spec
+
+
+def follow_argument_spec():
+    """follow, of every module that writes a file (a store: in write_argument_spec; a dest: doc fragment
+    javasec.keystore.keystore.dest). True writes through a symbolic link, False replaces the link."""
+    # ansible.builtin.file's name and default (copy and template default to false, which would cut
+    # Debian's and RHEL's JDK cacerts link off the OS CA store: see files.write_target)
+    return dict(follow=dict(type='bool', default=True))
 
 
 def check_libraries(module):
@@ -61,12 +71,18 @@ def check_libraries(module):
 
 
 def read_target_file(module, path, what):
-    """Bytes of a file on the managed node named by option what; a clear failure otherwise."""
+    """Bytes of a file on the managed node named by option what; a clear failure otherwise.
+
+    Read by files.read_file, so a FIFO or a device given as a certificate or CSR is refused, not opened
+    (a FIFO would hang the task).
+    """
     try:
-        with open(path, 'rb') as handle:
-            return handle.read()
-    except (IOError, OSError) as exc:
-        fail(module, 'cannot read %s %s: %s' % (what, path, exc.strerror))
+        data = files.read_file(path, what)
+    except model.KeystoreError as exc:
+        fail(module, exc)
+    if data is None:
+        fail(module, 'cannot read %s %s: %s' % (what, path, os.strerror(errno.ENOENT)))
+    return data
 
 
 def fail(module, error, **result):
@@ -143,6 +159,7 @@ class PublicFile:
         self.module = module
         self.path = path
         self.option = option
+        self.follow = module.params.get('follow', True)
         self.data = None
 
     def read(self):
@@ -165,13 +182,17 @@ class PublicFile:
             if self.data is not None and module.params.get('backup'):
                 result['backup_file'] = module.backup_local(self.path)
             try:
-                files.write_atomic(self.path, data, move=module.atomic_move)
+                files.write_atomic(self.path, data, move=module.atomic_move, follow=self.follow)
             except model.KeystoreError as exc:
                 fail(module, exc)
+            self.data = data
         result['changed'] = True
 
     def apply_attributes(self, result, created):
-        # owner and mode belong to the file a link leads to (written through, see files.write_target)
+        if _link_to_replace(self.path, self.follow, self.data):
+            self.write(self.data, result)
+        # owner and mode belong to the file a link leads to (written through, see files.write_target), or
+        # to the file that replaced the link
         file_args = self.module.load_file_common_arguments(self.module.params, path=files.write_target(self.path))
         if file_args.get('mode') is None and created:
             file_args['mode'] = '0644'
@@ -191,6 +212,7 @@ class StoreSession:
         self.path = path or module.params['path']
         self.password = password if password is not None else module.params['password']
         self.key_passwords = key_passwords if key_passwords is not None else module.params.get('key_passwords')
+        self.follow = module.params.get('follow', True)
         self.data = None
         self.store = None
         self._lock = None
@@ -202,7 +224,7 @@ class StoreSession:
             # nothing to lock or read, the store is new (data None); writes are skipped in check mode.
             return self
         try:
-            self._lock = files.locked(self.path)
+            self._lock = files.locked(self.path, self.follow)
             self._lock.__enter__()
             self.data = files.read_file(self.path)
         except model.KeystoreError as exc:
@@ -251,7 +273,8 @@ class StoreSession:
             try:
                 # A new store keeps the 0600 mode of its temp file (atomic_move would apply the umask);
                 # an existing one keeps its owner, mode and SELinux context through atomic_move.
-                files.write_atomic(self.path, data, move=module.atomic_move if self.exists else os.rename)
+                files.write_atomic(self.path, data, move=module.atomic_move if self.exists else os.rename,
+                                   follow=self.follow)
             except model.KeystoreError as exc:
                 fail(module, exc)
             self.data = data
@@ -260,13 +283,23 @@ class StoreSession:
     def apply_file_attributes(self, result, created=False):
         """Owner, group, mode... of the store; a store we create defaults to mode 0600."""
         module = self.module
-        # owner and mode belong to the file a link leads to (written through, see files.write_target)
+        if _link_to_replace(self.path, self.follow, self.data):
+            self.write(self.data, result)
+        # owner and mode belong to the file a link leads to (written through, see files.write_target), or
+        # to the file that replaced the link
         file_args = module.load_file_common_arguments(module.params, path=files.write_target(self.path))
         if file_args.get('mode') is None and created:
             file_args['mode'] = '0600'
         if module.check_mode and not os.path.exists(self.path):
             return
         result['changed'] = module.set_fs_attributes_if_different(file_args, result.get('changed', False))
+
+
+def _link_to_replace(path, follow, data):
+    """With follow=false a link to an existing file is replaced by a regular file of the same bytes, also when
+    the task changes nothing else: the operator asked for a file of its own, and a link that stayed until the
+    content differs would keep following the shared file's updates until then."""
+    return not follow and data is not None and os.path.islink(path)
 
 
 def entry_argument_spec():

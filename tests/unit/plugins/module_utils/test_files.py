@@ -7,6 +7,7 @@
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import errno
 import os
 import subprocess
 import sys
@@ -74,9 +75,9 @@ def test_locked_locks_the_directory_of_the_target(debian_jdk):
 
 @pytest.fixture
 def run_trusted_cert(run_module):
-    def runner(**args):
+    def runner(check_mode=False, **args):
         args.setdefault('password', STORE_PASSWORD)
-        return run_module(trusted_cert, args)
+        return run_module(trusted_cert, args, check_mode=check_mode)
     return runner
 
 
@@ -209,3 +210,130 @@ def test_lock_timeout_says_the_store_is_locked(tmp_path, monkeypatch):
     with files.locked(path):  # released by the holder: taken at once
         pass
     assert os.listdir(str(tmp_path)) == []
+
+
+# ---- follow: false replaces the link; state=absent removes a link, never its target ---------------------
+
+
+def _shared_store(pki, target):
+    """The distribution's shared store at target (mode 0644), as a PKCS12 with one OS CA; returns its bytes."""
+    store = model.Keystore('pkcs12', 'modern')
+    store.add(model.TrustedCertEntry('os-root', der_of(pki.other_root), 1))
+    data = codec.dump_bytes(store, STORE_PASSWORD)
+    with open(target, 'wb') as handle:
+        handle.write(data)
+    os.chmod(target, 0o644)
+    return data
+
+
+def test_write_atomic_follow_false_replaces_the_link(debian_jdk):
+    link, target = debian_jdk
+    with open(target, 'wb') as handle:
+        handle.write(b'shared')
+    target_inode = os.stat(target).st_ino
+    files.write_atomic(link, b'own', move=os.rename, follow=False)
+    assert not os.path.islink(link) and _read(link) == b'own'
+    assert _read(target) == b'shared' and os.stat(target).st_ino == target_inode
+    assert sorted(os.listdir(os.path.dirname(target))) == ['cacerts']
+    assert sorted(os.listdir(os.path.dirname(link))) == ['cacerts']
+
+
+def test_write_target_follow_false_resolves_linked_directories_only(tmp_path):
+    real = tmp_path / 'real'
+    real.mkdir()
+    os.symlink(str(real), str(tmp_path / 'alias'))
+    os.symlink('elsewhere.p12', str(real / 'store.p12'))
+    path = str(tmp_path / 'alias' / 'store.p12')
+    assert files.write_target(path, follow=False) == str(real / 'store.p12')
+    assert files.write_target(path) == str(real / 'elsewhere.p12')
+
+
+def test_locked_follow_false_locks_the_directory_of_the_link(debian_jdk):
+    link, target = debian_jdk
+    probe = [sys.executable, '-c', LOCK_HOLDER.replace('fcntl.LOCK_EX', 'fcntl.LOCK_EX | fcntl.LOCK_NB')]
+    with files.locked(link, follow=False):
+        held = subprocess.run(probe + [os.path.dirname(link)], input='', universal_newlines=True,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, check=False)
+        free = subprocess.run(probe + [os.path.dirname(target)], input='', universal_newlines=True,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, check=False)
+    assert held.returncode != 0 and 'BlockingIOError' in held.stderr
+    assert free.returncode == 0 and free.stdout == 'locked\n'
+
+
+def test_trusted_cert_follow_false_gives_the_jdk_a_store_of_its_own(run_trusted_cert, pki, debian_jdk):
+    link, target = debian_jdk
+    shared = _shared_store(pki, target)
+    bundle = pem_of(pki.root).decode('ascii')
+    result = run_trusted_cert(path=link, bundle=bundle, follow=False)
+    assert result['changed'] is True, result
+    assert not os.path.islink(link)
+    assert _read(target) == shared  # the distribution's store did not get the CA
+    loaded = codec.load_bytes(_read(link), STORE_PASSWORD)
+    assert sorted(certs.fingerprint(entry.cert) for entry in loaded.entries.values()) == sorted(
+        [certs.fingerprint(der_of(pki.root)), certs.fingerprint(der_of(pki.other_root))])
+    assert os.stat(link).st_mode & 0o777 == 0o644  # the mode of the store it replaces
+    assert run_trusted_cert(path=link, bundle=bundle, follow=False)['changed'] is False
+    assert sorted(os.listdir(os.path.dirname(link))) == ['cacerts']
+
+
+def test_trusted_cert_follow_false_replaces_the_link_when_nothing_else_changes(run_trusted_cert, pki, debian_jdk):
+    """The CA is in the shared store already: the link still becomes a file of its own (same bytes)."""
+    link, target = debian_jdk
+    shared = _shared_store(pki, target)
+    bundle = pem_of(pki.other_root).decode('ascii')
+    assert run_trusted_cert(path=link, bundle=bundle)['changed'] is False  # follow: true, the default
+    assert os.path.islink(link)
+    result = run_trusted_cert(path=link, bundle=bundle, follow=False, check_mode=True)
+    assert result['changed'] is True and os.path.islink(link)
+    result = run_trusted_cert(path=link, bundle=bundle, follow=False)
+    assert result['changed'] is True
+    assert not os.path.islink(link) and _read(link) == shared and _read(target) == shared
+    assert run_trusted_cert(path=link, bundle=bundle, follow=False)['changed'] is False
+
+
+def test_remove_file_removes_a_link_never_its_target(debian_jdk, tmp_path):
+    link, target = debian_jdk
+    with open(target, 'wb') as handle:
+        handle.write(b'shared')
+    assert files.remove_file(link) is True
+    assert not os.path.lexists(link) and _read(target) == b'shared'
+    assert files.remove_file(link) is False
+    os.symlink(str(tmp_path / 'nowhere'), link)  # a dangling link is removed too
+    assert files.remove_file(link) is True and not os.path.lexists(link)
+
+
+def test_remove_file_removes_stale_temp_copies_of_the_store(tmp_path):
+    path = str(tmp_path / 'store.p12')
+    for name in ('store.p12', '.store.p12.k3_x9a0q.tmp'):
+        (tmp_path / name).write_bytes(b'keys')
+    os.utime(str(tmp_path / '.store.p12.k3_x9a0q.tmp'), (0, 0))
+    assert files.remove_file(path) is True
+    assert os.listdir(str(tmp_path)) == []
+
+
+def test_remove_file_errors_are_store_file_errors(tmp_path, monkeypatch):
+    with pytest.raises(model.StoreFileError, match='^%s is a directory, not a keystore file$' % tmp_path):
+        files.remove_file(str(tmp_path))
+    path = str(tmp_path / 'store.p12')
+    (tmp_path / 'store.p12').write_bytes(b'keys')
+
+    def read_only(name):
+        raise OSError(errno.EROFS, os.strerror(errno.EROFS), name)
+    monkeypatch.setattr(os, 'unlink', read_only)
+    with pytest.raises(model.StoreFileError, match='^cannot remove %s: Read-only file system$' % path):
+        files.remove_file(path)
+    monkeypatch.undo()
+    assert _read(path) == b'keys'
+
+
+def test_locked_on_an_unreadable_directory_is_a_store_file_error(tmp_path, monkeypatch):
+    real_open = os.open
+
+    def denied(name, flags, *args):
+        if name == str(tmp_path):
+            raise OSError(errno.EACCES, os.strerror(errno.EACCES), name)
+        return real_open(name, flags, *args)
+    monkeypatch.setattr(os, 'open', denied)
+    with pytest.raises(model.StoreFileError, match='^cannot lock %s: Permission denied$' % tmp_path):
+        with files.locked(str(tmp_path / 'store.p12')):
+            pytest.fail('locked without a lock')  # pragma: no cover

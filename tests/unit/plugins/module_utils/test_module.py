@@ -16,6 +16,7 @@ import os
 import stat
 import struct
 import threading
+import time
 
 import pytest
 
@@ -518,3 +519,134 @@ def test_java_cert_option_names_are_aliases(make_module, p12_path):
     assert STORE_PASSWORD in module.no_log_values
     store = glue.ReadSession(module).load()
     assert store.store_type == 'pkcs12' and store.aliases()
+
+
+# ---- read_target_file: one reader, a FIFO refused -----------------------------------------------------
+
+
+def test_read_target_file_refuses_a_fifo_at_once(make_module, tmp_path):
+    """A FIFO given as csr_path used to hang the task in open(); a watchdog opens its write end after 10 s
+    so that a regression fails instead of hanging the suite."""
+    fifo = str(tmp_path / 'app.csr')
+    os.mkfifo(fifo)
+    done = threading.Event()
+
+    def watchdog():
+        if not done.wait(10):
+            try:
+                os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+            except OSError:
+                pass
+    thread = threading.Thread(target=watchdog)
+    thread.start()
+    module = make_module({})
+    try:
+        started = time.monotonic()
+        result = _failure(glue.read_target_file, module, fifo, 'csr_path')
+        elapsed = time.monotonic() - started
+    finally:
+        done.set()
+        thread.join()
+    assert elapsed < 1
+    assert result == {'failed': True, 'error_type': 'StoreFileError',
+                      'msg': 'csr_path %s is not a regular file (a FIFO), so it is not opened' % fifo}
+
+
+def test_read_target_file_reads_and_names_the_option(make_module, tmp_path):
+    module = make_module({})
+    path = str(tmp_path / 'ca.pem')
+    _write(path, b'-----BEGIN CERTIFICATE-----\n')
+    assert glue.read_target_file(module, path, 'ca_path') == b'-----BEGIN CERTIFICATE-----\n'
+    result = _failure(glue.read_target_file, module, str(tmp_path / 'missing.pem'), 'ca_path')
+    assert result == {'failed': True, 'msg': 'cannot read ca_path %s: No such file or directory' % (
+        tmp_path / 'missing.pem')}
+    result = _failure(glue.read_target_file, module, str(tmp_path), 'ca_path')
+    assert result == {'failed': True, 'error_type': 'StoreFileError',
+                      'msg': 'ca_path %s is a directory, not a file' % tmp_path}
+    result = _failure(glue.read_target_file, module, '/dev/null', 'src_path')
+    assert result['msg'] == 'src_path /dev/null is not a regular file (a character device), so it is not opened'
+
+
+# ---- follow: through the link (default) or replacing it ------------------------------------------------
+
+
+@pytest.fixture
+def linked(tmp_path):
+    """dest/path is a link into another directory, whose file holds b'shared' (mode 0644)."""
+    shared = tmp_path / 'shared'
+    own = tmp_path / 'own'
+    shared.mkdir()
+    own.mkdir()
+    target = str(shared / 'file')
+    _write(target, b'shared', 0o644)
+    link = str(own / 'file')
+    os.symlink(target, link)
+    return link, target
+
+
+def test_write_argument_spec_follow_defaults_to_true(make_module, p12_path):
+    module = make_module(glue.write_argument_spec(), path=p12_path, password=STORE_PASSWORD)
+    assert module.params['follow'] is True
+    assert glue.follow_argument_spec() == {'follow': {'type': 'bool', 'default': True}}
+
+
+@pytest.mark.parametrize('follow', [True, False])
+def test_public_file_follow(make_module, linked, follow):
+    link, target = linked
+    spec = dict(dest=dict(type='path'), backup=dict(type='bool', default=False))
+    spec.update(glue.follow_argument_spec())
+    module = make_module(spec, dest=link, follow=follow)
+    public = glue.PublicFile(module, link)
+    assert public.read() == b'shared'
+    result = {}
+    public.write(b'new', result)
+    public.apply_attributes(result, created=False)
+    assert result == {'changed': True}
+    assert _read(link) == b'new'
+    if follow:
+        assert os.path.islink(link) and _read(target) == b'new'
+    else:
+        assert not os.path.islink(link) and _read(target) == b'shared' and _mode(link) == 0o644
+    assert sorted(os.listdir(os.path.dirname(link))) == ['file']
+    assert sorted(os.listdir(os.path.dirname(target))) == ['file']
+
+
+def test_public_file_follow_false_replaces_an_unchanged_link(make_module, linked):
+    link, target = linked
+    spec = dict(dest=dict(type='path'))
+    spec.update(glue.follow_argument_spec())
+    public = glue.PublicFile(make_module(spec, dest=link, follow=False), link)
+    assert public.read() == b'shared'
+    result = {'changed': False}
+    public.apply_attributes(result, created=False)
+    assert result == {'changed': True}
+    assert not os.path.islink(link) and _read(link) == b'shared' and _read(target) == b'shared'
+    public = glue.PublicFile(make_module(spec, dest=link, follow=False), link)
+    public.read()
+    result = {'changed': False}
+    public.apply_attributes(result, created=False)
+    assert result == {'changed': False}
+
+
+@pytest.mark.parametrize('follow', [True, False])
+def test_store_session_follow(make_module, pki, tmp_path, follow):
+    shared = tmp_path / 'shared'
+    shared.mkdir()
+    target = str(shared / 'cacerts')
+    _write(target, pki.store_bytes('pkcs12'), 0o644)
+    before = _read(target)
+    link = str(tmp_path / 'cacerts')
+    os.symlink(target, link)
+    module, session = _writer(make_module, link, follow=follow)
+    result = {'changed': False}
+    with session:
+        assert _locked_by_someone(target if follow else link)
+        store, created = glue.load_or_create(module, session)
+        store.add(model.TrustedCertEntry('added', der_of(pki.other_root), 1))
+        glue.save_if_changed(module, session, {}, store, True, created, result)
+    assert result['changed'] is True
+    assert os.path.islink(link) is follow
+    assert 'added' in codec.load_bytes(_read(link), STORE_PASSWORD).aliases()
+    assert (_read(target) == before) is not follow
+    assert sorted(os.listdir(str(tmp_path))) == ['cacerts', 'shared']
+    assert sorted(os.listdir(str(shared))) == ['cacerts']
