@@ -28,15 +28,17 @@ options:
   password:
     description:
       - The keystore password. It also protects every key entry that has no password of its own.
-      - When O(state=absent) it is not used and may be any string.
+      - Required when O(state=present); not used when O(state=absent).
       - Never logged, never returned.
     type: str
-    required: true
+    required: false
   state:
     description:
       - V(present) creates an empty store when the file does not exist and leaves the entries of an
         existing store alone.
-      - V(absent) removes the file.
+      - V(absent) removes the file the way C(rm) and O(ansible.builtin.file#module:state=absent) do - when O(path)
+        is a symbolic link, the link is removed and the file it leads to (the distribution's shared CA store of a
+        JDK's C(cacerts)) is left untouched, whatever O(follow) says.
     type: str
     choices: [present, absent]
     default: present
@@ -103,10 +105,9 @@ EXAMPLES = r'''
     password: "{{ truststore_password }}"
     pkcs12_encryption: legacy
 
-- name: Remove a keystore
+- name: Remove a keystore (no password needed)
   javasec.keystore.keystore:
     path: /opt/app/conf/old.jks
-    password: unused
     state: absent
 '''
 
@@ -161,6 +162,7 @@ import os
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.javasec.keystore.plugins.module_utils import _certs as certs
+from ansible_collections.javasec.keystore.plugins.module_utils import _files as files
 from ansible_collections.javasec.keystore.plugins.module_utils import _keyplan as keyplan
 from ansible_collections.javasec.keystore.plugins.module_utils import _model as model
 from ansible_collections.javasec.keystore.plugins.module_utils._module import (
@@ -168,18 +170,23 @@ from ansible_collections.javasec.keystore.plugins.module_utils._module import (
 
 
 def remove(module):
+    """state=absent: rm semantics, under the directory lock so that no writer renames a store back in between."""
     path = module.params['path']
     result = {'changed': False, 'path': path}
-    if os.path.isdir(path):
-        module.fail_json(msg='%s is a directory, not a keystore file' % path, **result)
-    if os.path.exists(path):
-        result['changed'] = True
-        if module.params['backup'] and not module.check_mode:
-            result['backup_file'] = module.backup_local(path)
-        if not module.check_mode:
-            os.unlink(path)
-        if module._diff:
-            result['diff'] = {'before': {'state': 'present'}, 'after': {'state': 'absent'}}
+    try:
+        if os.path.isdir(path) and not os.path.islink(path):
+            raise model.StoreFileError('%s is a directory, not a keystore file' % path)
+        if os.path.lexists(path):
+            result['changed'] = True
+            if not module.check_mode:
+                with files.locked(path, follow=False):
+                    if module.params['backup'] and os.path.exists(path):
+                        result['backup_file'] = module.backup_local(path)
+                    result['changed'] = files.remove_file(path)
+    except model.KeystoreError as exc:
+        fail(module, exc, path=path)
+    if result['changed'] and module._diff:
+        result['diff'] = {'before': {'state': 'present'}, 'after': {'state': 'absent'}}
     module.exit_json(**result)
 
 
@@ -191,7 +198,10 @@ def main():
         new_password=dict(type='str', no_log=True),
         force=dict(type='bool', default=False),
     )
-    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True, add_file_common_args=True)
+    # state=absent reads nothing, so it needs no password; every other module keeps it required
+    argument_spec['password']['required'] = False
+    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True, add_file_common_args=True,
+                           required_if=[('state', 'present', ['password'])])
     params = module.params
     if params['state'] == 'absent':
         remove(module)

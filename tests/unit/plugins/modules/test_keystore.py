@@ -7,6 +7,7 @@
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import errno
 import hashlib
 import json
 import os
@@ -416,3 +417,97 @@ def test_jceks_can_be_read_and_converted(keystore, keytool, tmp_path):
     result = keystore(path=path, store_type='pkcs12')
     assert result['changed'] is True and result['converted_from'] == 'jceks'
     assert model.secret_key_info(_load(path).get('aes').plain) == ('AES', 256)
+
+
+# ---- removal: rm semantics, no password, clear errors (issue 9) ------------------------------------------
+
+
+def test_absent_needs_no_password_present_does(run_module, pki, tmp_path):
+    path = str(tmp_path / 'store.p12')
+    _write(path, pki.store_bytes('pkcs12'))
+    result = run_module(keystore_module, {'path': path, 'state': 'absent'})
+    assert result['changed'] is True and not os.path.exists(path)
+    result = run_module(keystore_module, {'path': path})
+    assert result['failed'] is True
+    assert result['msg'] == 'state is present but all of the following are missing: password'
+    assert not os.path.exists(path)
+
+
+def test_absent_on_a_link_removes_the_link_not_the_shared_store(run_module, pki, tmp_path):
+    """The JDK's cacerts link to the distribution's shared store: rm semantics, the shared store stays."""
+    shared = tmp_path / 'etc'
+    shared.mkdir()
+    target = str(shared / 'cacerts')
+    _write(target, pki.store_bytes('pkcs12'), 0o644)
+    before = _state(target)
+    link = str(tmp_path / 'cacerts')
+    os.symlink(target, link)
+    result = run_module(keystore_module, {'path': link, 'state': 'absent'}, check_mode=True)
+    assert result['changed'] is True and os.path.islink(link)
+    result = run_module(keystore_module, {'path': link, 'state': 'absent', 'backup': True}, diff=True)
+    assert result['changed'] is True
+    assert result['diff'] == {'before': {'state': 'present'}, 'after': {'state': 'absent'}}
+    assert not os.path.lexists(link)
+    assert _state(target) == before
+    with open(result['backup_file'], 'rb') as handle:
+        assert hashlib.sha256(handle.read()).hexdigest() == before[0]
+    assert run_module(keystore_module, {'path': link, 'state': 'absent'})['changed'] is False
+    os.symlink(str(tmp_path / 'nowhere'), link)  # a dangling link is removed like any other
+    assert run_module(keystore_module, {'path': link, 'state': 'absent'})['changed'] is True
+    assert not os.path.lexists(link)
+    assert sorted(os.listdir(str(tmp_path))) == [os.path.basename(result['backup_file']), 'etc']
+
+
+@pytest.mark.parametrize('code', [errno.EROFS, errno.EACCES], ids=['read-only', 'permission'])
+def test_absent_on_a_read_only_filesystem_fails_clearly(run_module, pki, tmp_path, monkeypatch, code):
+    path = str(tmp_path / 'store.p12')
+    _write(path, pki.store_bytes('pkcs12'))
+    before = _state(path)
+
+    def refused(name, *args, **kwargs):
+        raise OSError(code, os.strerror(code), name)
+    monkeypatch.setattr(os, 'unlink', refused)
+    result = run_module(keystore_module, {'path': path, 'state': 'absent'})
+    monkeypatch.undo()
+    assert result.pop('warnings', []) == []
+    assert result == {'failed': True, 'error_type': 'StoreFileError', 'path': path,
+                      'msg': 'cannot remove %s: %s' % (path, os.strerror(code))}
+    assert _state(path) == before
+
+
+# ---- follow ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize('follow', [True, False])
+def test_new_password_through_a_link_or_replacing_it(keystore, pki, tmp_path, follow):
+    shared = tmp_path / 'etc'
+    shared.mkdir()
+    target = str(shared / 'cacerts')
+    _write(target, pki.store_bytes('pkcs12'), 0o644)
+    before = _state(target)
+    link = str(tmp_path / 'cacerts')
+    os.symlink(target, link)
+    result = keystore(path=link, new_password=NEW_PASSWORD, follow=follow)
+    assert result['changed'] is True and result['password_changed'] is True
+    assert os.path.islink(link) is follow
+    assert _load(link, NEW_PASSWORD).aliases() == _load(target if follow else link, NEW_PASSWORD).aliases()
+    if not follow:
+        assert _state(target) == before  # the link's target is untouched
+        assert os.stat(link).st_mode & 0o777 == 0o644
+    assert keystore(path=link, password=NEW_PASSWORD, follow=follow)['changed'] is False
+    assert sorted(os.listdir(str(shared))) == ['cacerts']
+
+
+def test_follow_false_replaces_the_link_of_an_unchanged_store(keystore, pki, tmp_path):
+    target = str(tmp_path / 'shared.p12')
+    _write(target, pki.store_bytes('pkcs12'), 0o644)
+    before = _state(target)
+    link = str(tmp_path / 'store.p12')
+    os.symlink(target, link)
+    assert keystore(path=link)['changed'] is False and os.path.islink(link)
+    result = keystore(path=link, follow=False, check_mode=True)
+    assert result['changed'] is True and os.path.islink(link)
+    result = keystore(path=link, follow=False)
+    assert result['changed'] is True and not os.path.islink(link)
+    assert _state(link)[0] == before[0] and _state(target) == before
+    assert keystore(path=link, follow=False)['changed'] is False
