@@ -212,7 +212,7 @@ def parse_subject(subject: Union[str, Dict[str, Any]]) -> 'x509.Name':
         try:
             names.append(x509.RelativeDistinguishedName(attributes))
         except ValueError as exc:  # the same attribute and value twice in one RDN
-            raise CertificateInputError('subject RDN %s: %s' % ('+'.join(name for name, _ in rdn), exc))
+            raise CertificateInputError('subject RDN %s: %s' % ('+'.join(pair[0] for pair in rdn), exc))
     # keytool -dname and RFC 4514 list the most specific RDN (CN) first; DER stores it last.
     return x509.Name(list(reversed(names)))
 
