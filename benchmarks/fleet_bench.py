@@ -1,0 +1,199 @@
+#!/usr/bin/env python
+# -*- coding: utf-8 -*-
+# Copyright (c) javasec.keystore contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Fleet benchmark of the server_tls role (issue 11; not part of the test suite).
+
+For each fleet size (local connection, one folder per host, forks as given) and in one run:
+
+* first   ansible-playbook javasec.keystore.server_tls with a local CA on fresh folders
+* re-run  the same playbook again: nothing to change (every task asserted `changed=0`)
+* floor   a play with, per host, as many ansible.builtin.stat tasks as the re-run executed modules
+          on that host: what Ansible itself needs for that many module executions
+
+Module executions are counted, not guessed: both plays run with ANSIBLE_KEEP_REMOTE_FILES and a
+remote_tmp of their own, and every kept AnsiballZ_*.py is one execution (a delegated sign on the
+controller counts for its host). Ratio = re-run / floor; the goal of issue 11 is <= 1.3 at 100 hosts,
+and a first run that grows linearly with the hosts (seconds per host alike at each size).
+
+Usage:  python benchmarks/fleet_bench.py [--hosts 1,10,50,100] [--forks 20]
+The Python running it needs ansible-core and cryptography; it is also the managed nodes' Python.
+Results: a table on stdout and JSON in benchmarks/results/fleet-<time>.json.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+import argparse
+import datetime
+import glob
+import json
+import os
+import platform
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(HERE)
+RESULTS = os.path.join(HERE, 'results')
+PASSWORD = 'fleet-bench-pass'
+
+SERVER_VARS = '''
+server_tls_source: local_ca
+server_tls_keystore_password: {password}
+local_ca_password: {password}
+local_ca_dir: {base}/ca
+server_tls_keystore_path: "{base}/hosts/{{{{ inventory_hostname }}}}/keystore.p12"
+server_tls_truststore_path: "{base}/hosts/{{{{ inventory_hostname }}}}/truststore.p12"
+javasec_gather_facts: false
+'''
+
+
+def ansible_bin(name):
+    """The ansible-core entry point beside the running Python (a venv), else the one on PATH."""
+    candidate = os.path.join(os.path.dirname(sys.executable), name)
+    return candidate if os.path.exists(candidate) else name
+
+
+def recap(output):
+    """{host: {'ok': n, 'changed': n, 'failed': n}} from ansible-playbook's PLAY RECAP."""
+    hosts = {}
+    for host, ok, changed, unreachable, failed in re.findall(
+            r'^(\S+)\s*:\s*ok=(\d+)\s+changed=(\d+)\s+unreachable=(\d+)\s+failed=(\d+)', output, re.M):
+        hosts[host] = {'ok': int(ok), 'changed': int(changed), 'failed': int(failed) + int(unreachable)}
+    return hosts
+
+
+class Fleet:
+    def __init__(self, workdir, hosts, forks):
+        self.base = os.path.join(workdir, 'fleet-%d' % hosts)
+        self.hosts = ['h%03d' % number for number in range(hosts)]
+        self.forks = forks
+        os.makedirs(os.path.join(self.base, 'hosts'))
+        collections = os.path.join(self.base, 'collections', 'ansible_collections', 'javasec')
+        os.makedirs(collections)
+        os.symlink(REPO, os.path.join(collections, 'keystore'))
+        self.inventory = os.path.join(self.base, 'inventory.ini')
+        with open(self.inventory, 'w', encoding='utf-8') as handle:
+            handle.write('[fleet]\n' + ''.join('%s\n' % host for host in self.hosts))
+            handle.write('[fleet:vars]\nansible_connection=local\nansible_python_interpreter=%s\n' % sys.executable)
+        self.extra = os.path.join(self.base, 'vars.yml')
+        with open(self.extra, 'w', encoding='utf-8') as handle:
+            handle.write(SERVER_VARS.format(password=PASSWORD, base=self.base))
+
+    def env(self, remote_tmp):
+        env = dict(os.environ)
+        env.update(
+            ANSIBLE_COLLECTIONS_PATH=os.path.join(self.base, 'collections'),
+            ANSIBLE_FORKS=str(self.forks),
+            ANSIBLE_KEEP_REMOTE_FILES='1',
+            ANSIBLE_REMOTE_TMP=remote_tmp,
+            ANSIBLE_LOCAL_TEMP=os.path.join(self.base, 'local-tmp'),
+            ANSIBLE_NOCOLOR='1',
+            ANSIBLE_LOCALHOST_WARNING='false',
+            ANSIBLE_DEPRECATION_WARNINGS='false',
+            ANSIBLE_RETRY_FILES_ENABLED='false',
+            ANSIBLE_DISPLAY_SKIPPED_HOSTS='false',
+        )
+        return env
+
+    def play(self, label, argv):
+        """Wall seconds, recap and module executions per host of one ansible-playbook run."""
+        remote_tmp = os.path.join(self.base, 'tmp-' + label)
+        os.makedirs(remote_tmp)
+        start = time.monotonic()
+        proc = subprocess.run([ansible_bin('ansible-playbook'), '-i', self.inventory] + argv, env=self.env(remote_tmp),
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True, check=False)
+        wall = time.monotonic() - start
+        hosts = recap(proc.stdout)
+        if proc.returncode != 0 or sorted(hosts) != sorted(self.hosts + (['localhost'] if 'localhost' in hosts else [])):
+            sys.stderr.write(proc.stdout[-4000:])
+            raise SystemExit('%s run failed (exit %d)' % (label, proc.returncode))
+        executions = {}
+        for path in glob.glob(os.path.join(remote_tmp, '*', 'AnsiballZ_*.py')):
+            name = os.path.basename(path)[len('AnsiballZ_'):-len('.py')]
+            executions[name] = executions.get(name, 0) + 1
+        shutil.rmtree(remote_tmp)
+        return wall, hosts, executions
+
+    def server_tls(self, label):
+        return self.play(label, ['javasec.keystore.server_tls', '-e', '@' + self.extra])
+
+    def floor(self, per_host):
+        playbook = os.path.join(self.base, 'floor.yml')
+        with open(playbook, 'w', encoding='utf-8') as handle:
+            handle.write('- hosts: fleet\n  gather_facts: false\n  tasks:\n')
+            for number in range(per_host):
+                handle.write('    - name: stat %d\n      ansible.builtin.stat:\n        path: %s\n'
+                             % (number, self.base))
+        return self.play('floor', [playbook])
+
+
+def machine():
+    load = os.getloadavg()
+    return {'cpus': os.cpu_count(), 'load_before': [round(value, 2) for value in load],
+            'python': platform.python_version(),
+            'ansible_core': subprocess.run([ansible_bin('ansible'), '--version'], stdout=subprocess.PIPE,
+                                           universal_newlines=True, check=True).stdout.splitlines()[0]}
+
+
+def bench(workdir, hosts, forks):
+    fleet = Fleet(workdir, hosts, forks)
+    first, _recap, first_exec = fleet.server_tls('first')
+    rerun, rerun_recap, rerun_exec = fleet.server_tls('rerun')
+    changed = {host: counts['changed'] for host, counts in rerun_recap.items() if counts['changed']}
+    if changed:
+        raise SystemExit('the re-run changed something: %s' % changed)
+    per_host = -(-sum(rerun_exec.values()) // hosts)  # the floor gets at least as many executions as server_tls had
+    floor, _, floor_exec = fleet.floor(per_host)
+    return {
+        'hosts': hosts, 'forks': forks,
+        'first_s': round(first, 2), 'first_per_host_s': round(first / hosts, 3), 'first_executions': sum(first_exec.values()),
+        'rerun_s': round(rerun, 2), 'rerun_executions': sum(rerun_exec.values()), 'rerun_modules': rerun_exec,
+        'floor_s': round(floor, 2), 'floor_executions': sum(floor_exec.values()), 'floor_stat_tasks_per_host': per_host,
+        'ratio': round(rerun / floor, 3),
+    }
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser.add_argument('--hosts', default='1,10,50,100', help='fleet sizes, comma-separated')
+    parser.add_argument('--forks', type=int, default=20)
+    parser.add_argument('--keep', action='store_true', help='keep the working folder (its path is printed)')
+    args = parser.parse_args()
+    sizes = [int(size) for size in args.hosts.split(',')]
+    result = {'date': datetime.datetime.utcnow().isoformat() + 'Z', 'machine': machine(),
+              'command': 'python benchmarks/fleet_bench.py --hosts %s --forks %d' % (args.hosts, args.forks),
+              'commit': subprocess.run(['git', '-C', REPO, 'rev-parse', '--short', 'HEAD'], stdout=subprocess.PIPE,
+                                       universal_newlines=True, check=False).stdout.strip(),
+              'sizes': []}
+    workdir = tempfile.mkdtemp(prefix='javasec-fleet-')
+    try:
+        header = ('hosts', 'first s', 's per host', 're-run s', 'modules', 'floor s', 'stats', 'ratio')
+        print('%6s %9s %11s %9s %7s %9s %7s %7s' % header)
+        for size in sizes:
+            row = bench(workdir, size, args.forks)
+            result['sizes'].append(row)
+            print('%6d %9.1f %11.2f %9.1f %7d %9.1f %7d %6.2fx' % (
+                size, row['first_s'], row['first_per_host_s'], row['rerun_s'], row['rerun_executions'],
+                row['floor_s'], row['floor_executions'], row['ratio']))
+            print('%6s re-run modules: %s' % ('', ', '.join('%s %d' % item for item in sorted(row['rerun_modules'].items()))))
+            sys.stdout.flush()
+    finally:
+        if args.keep:
+            print('kept ' + workdir)
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)
+    result['machine']['load_after'] = [round(value, 2) for value in os.getloadavg()]
+    os.makedirs(RESULTS, exist_ok=True)
+    name = os.path.join(RESULTS, 'fleet-%s.json' % datetime.datetime.utcnow().strftime('%Y%m%dT%H%M%S'))
+    with open(name, 'w', encoding='utf-8') as handle:
+        json.dump(result, handle, indent=2)
+    print('load %s -> %s; results: %s' % (result['machine']['load_before'], result['machine']['load_after'], name))
+
+
+if __name__ == '__main__':
+    main()
