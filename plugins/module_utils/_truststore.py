@@ -22,13 +22,16 @@ __metaclass__ = type
 import base64
 import binascii
 import datetime
+import errno
 import hashlib
+import os
 import re
 import sys
 from typing import Any, Dict, List, NamedTuple, Optional, Sequence, Set
 
 from ansible_collections.javasec.keystore.plugins.module_utils import _certs as certs
 from ansible_collections.javasec.keystore.plugins.module_utils import _der as der
+from ansible_collections.javasec.keystore.plugins.module_utils import _files as files
 from ansible_collections.javasec.keystore.plugins.module_utils import _model as model
 from ansible_collections.javasec.keystore.plugins.module_utils._codec import now_ms
 
@@ -324,11 +327,15 @@ def certificates_in(data: Any, what: str = 'input') -> List[bytes]:
 
 
 def _read_input_file(path, what):
+    # the one reader: a FIFO given as a bundle would otherwise block the task, with the store's lock held
     try:
-        with open(path, 'rb') as handle:
-            return handle.read()
-    except (IOError, OSError) as exc:
-        raise InputError('%s: cannot read the file: %s' % (what, exc.strerror or exc))
+        data = files.read_file(path, 'file')
+    except model.StoreFileError as exc:
+        # what names the path already: 'bundle_path (/x.pem): not a regular file (a FIFO), ...'
+        raise InputError('%s: %s' % (what, str(exc).replace('file %s ' % path, '', 1).replace('is ', '', 1)))
+    if data is None:
+        raise InputError('%s: cannot read the file: %s' % (what, os.strerror(errno.ENOENT)))
+    return data
 
 
 def _content_bytes(content, what):

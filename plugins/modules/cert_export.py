@@ -22,6 +22,7 @@ extends_documentation_fragment:
   - javasec.keystore.attributes.files
   - javasec.keystore.attributes.idempotent
   - javasec.keystore.keystore
+  - javasec.keystore.keystore.dest
 options:
   key_passwords:
     description:
@@ -178,7 +179,7 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.javasec.keystore.plugins.module_utils import _certs as certs
 from ansible_collections.javasec.keystore.plugins.module_utils import _model as model
 from ansible_collections.javasec.keystore.plugins.module_utils._module import (
-    PublicFile, ReadSession, fail, located, store_argument_spec)
+    PublicFile, ReadSession, fail, follow_argument_spec, located, store_argument_spec)
 
 
 def file_facts(data):
@@ -195,6 +196,7 @@ def file_facts(data):
 
 def main():
     argument_spec = store_argument_spec()
+    argument_spec.update(follow_argument_spec())
     argument_spec.update(
         alias=dict(type='str', required=True),
         chain=dict(type='bool', default=False),

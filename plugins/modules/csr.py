@@ -22,6 +22,7 @@ extends_documentation_fragment:
   - javasec.keystore.attributes.files
   - javasec.keystore.attributes.idempotent
   - javasec.keystore.keystore
+  - javasec.keystore.keystore.dest
 options:
   alias:
     description:
@@ -214,7 +215,7 @@ from ansible_collections.javasec.keystore.plugins.module_utils import _csr as cs
 from ansible_collections.javasec.keystore.plugins.module_utils import _issue as issue
 from ansible_collections.javasec.keystore.plugins.module_utils import _model as model
 from ansible_collections.javasec.keystore.plugins.module_utils._module import (
-    PublicFile, ReadSession, fail, store_argument_spec)
+    PublicFile, ReadSession, fail, follow_argument_spec, store_argument_spec)
 
 
 def requested(module, entry, key):
@@ -242,6 +243,7 @@ def requested(module, entry, key):
 
 def main():
     argument_spec = store_argument_spec()
+    argument_spec.update(follow_argument_spec())
     argument_spec.update(
         alias=dict(type='str', required=True),
         subject=dict(type='raw'),

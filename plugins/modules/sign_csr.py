@@ -22,6 +22,7 @@ extends_documentation_fragment:
   - javasec.keystore.attributes
   - javasec.keystore.attributes.files
   - javasec.keystore.attributes.idempotent
+  - javasec.keystore.keystore.dest
 options:
   ca_path:
     description: Keystore (JKS or PKCS12) holding the CA's private key entry.
@@ -173,7 +174,7 @@ from ansible_collections.javasec.keystore.plugins.module_utils import _csr as cs
 from ansible_collections.javasec.keystore.plugins.module_utils import _issue as issue
 from ansible_collections.javasec.keystore.plugins.module_utils import _model as model
 from ansible_collections.javasec.keystore.plugins.module_utils._module import (
-    PublicFile, ReadSession, fail, located, read_target_file)
+    PublicFile, ReadSession, fail, follow_argument_spec, located, read_target_file)
 
 x509 = support.x509
 serialization = support.serialization
@@ -263,6 +264,7 @@ def main():
             is_ca=dict(type='bool', default=False),
             path_length=dict(type='int'),
             signature_algorithm=dict(type='str'),
+            **follow_argument_spec()
         ),
         supports_check_mode=True,
         add_file_common_args=True,

@@ -133,6 +133,16 @@ def test_gather_refuses_bad_items(pki, item, message):
     assert str(info.value).startswith(message)
 
 
+def test_gather_refuses_a_fifo_at_once(tmp_path):
+    # open() of a FIFO blocks until a writer comes, with the truststore's lock held
+    fifo = str(tmp_path / 'bundle.pem')
+    os.mkfifo(fifo)
+    for kwargs, what in (({'bundle_path': fifo}, 'bundle_path'), ({'certificates': [{'path': fifo}]}, 'certificates[0]')):
+        with pytest.raises(truststore.InputError) as info:
+            truststore.gather(**kwargs)
+        assert str(info.value) == '%s (%s): not a regular file (a FIFO), so it is not opened' % (what, fifo)
+
+
 def test_deduplicate(pki):
     given = [truststore.candidate(der_of(pki.root), 'bundle certificate #1'),
              truststore.candidate(der_of(pki.inter), 'certificates[0]', 'Inter'),

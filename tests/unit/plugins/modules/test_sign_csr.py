@@ -321,6 +321,26 @@ def test_backup_of_a_replaced_dest(sign, pki, tmp_path, backup):
     assert len(os.listdir(str(out))) == (2 if backup else 1)
 
 
+@pytest.mark.parametrize('follow', [True, False])
+def test_dest_behind_a_symbolic_link(sign, pki, tmp_path, follow):
+    shared = tmp_path / 'shared'
+    shared.mkdir()
+    target = str(shared / 'app.pem')
+    old = certs.pem(der_of(pki.other_root)).encode('ascii')
+    _write(target, old)
+    link = str(tmp_path / 'app.pem')
+    os.symlink(target, link)
+
+    result = sign(dest=link, follow=follow)
+    issued = result['certificate'].encode('ascii')
+    assert result['changed'] is True and _read(link) == issued
+    if follow:
+        assert os.path.islink(link) and _read(target) == issued
+    else:
+        assert not os.path.islink(link) and _read(target) == old
+    assert sign(dest=link, follow=follow)['changed'] is False
+
+
 def test_backup_of_a_new_dest_is_none(sign, tmp_path):
     dest = str(tmp_path / 'app.pem')
     result = sign(dest=dest, backup=True)
