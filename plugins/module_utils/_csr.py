@@ -53,10 +53,20 @@ def load_csr(data: Optional[bytes]) -> Optional['x509.CertificateSigningRequest'
     try:
         if b'-----BEGIN' in data:
             data = data.replace(b'NEW CERTIFICATE REQUEST-----', b'CERTIFICATE REQUEST-----')
-            return x509.load_pem_x509_csr(data)
-        return x509.load_der_x509_csr(data)
-    except ValueError:
+            csr = x509.load_pem_x509_csr(data)
+        else:
+            csr = x509.load_der_x509_csr(data)
+        # cryptography parses a CSR's parts on first use: a malformed subject, attribute, extension or key
+        # would raise ValueError later, in csr_facts or sign_csr, where nothing expects it
+        csr.subject.rfc4514_string()
+        list(csr.extensions)
+        # UnsupportedAlgorithm: a key type or curve, or a signature algorithm, that this cryptography cannot
+        # use; is_signature_valid would raise it too, so the request is as unusable as a malformed one
+        csr.public_key()
+        support.signature_hash_of(csr)
+    except (ValueError, x509.InvalidVersion, support.UnsupportedAlgorithm):
         return None
+    return csr
 
 
 def _signature_name(csr):

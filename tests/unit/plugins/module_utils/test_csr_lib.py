@@ -178,3 +178,38 @@ def test_keytool_certreq(keytool, tmp_path):
     assert csrlib.csr_matches(csr, spki, name, as_keytool, 'SHA256withRSA') is True
     assert csrlib.csr_matches(csr, spki, name, extensions, 'SHA256withRSA') is False  # we ask for KU critical
     assert csrlib.csr_matches(csr, spki, name, as_keytool, 'SHA384withRSA') is False
+
+
+# ---- requests cryptography loads but cannot read in full (found by tests/unit/plugins/fuzz_loaders.py) ----
+
+
+def _fuzzed_csr(pki, old, new):
+    """A DER CSR whose bytes old are replaced by new: cryptography still loads it, as it parses lazily."""
+    builder = x509.CertificateSigningRequestBuilder().subject_name(x509.Name([
+        x509.NameAttribute(x509.oid.NameOID.COMMON_NAME, u'subject.example')])).add_extension(
+        x509.SubjectAlternativeName([x509.DNSName(u'san.example.com')]), critical=False)
+    data = builder.sign(pki.ec_key, hashes.SHA256()).public_bytes(serialization.Encoding.DER)
+    assert data.count(old) == 1
+    fuzzed = data.replace(old, new)
+    x509.load_der_x509_csr(fuzzed)  # the loader itself accepts it, else this tests nothing
+    return fuzzed
+
+
+@pytest.mark.parametrize('old, new', [
+    (b'san.example.com', b'san\xffexample.com'),  # a SAN that is no IA5String: ValueError from csr.extensions
+    (b'subject.example', b'subject\xffexample'),  # a CN that is no UTF-8: ValueError from csr.subject
+    (bytes(bytearray([0x2A, 0x86, 0x48, 0xCE, 0x3D, 0x04, 0x03, 0x02])),  # ecdsa-with-SHA256 -> unknown OID:
+     bytes(bytearray([0x2A, 0x86, 0x48, 0xCE, 0x3D, 0x04, 0x03, 0x7F]))),  # UnsupportedAlgorithm
+], ids=['bad-san', 'bad-subject', 'unknown-signature'])
+def test_load_csr_refuses_a_request_it_cannot_read_in_full(pki, old, new):
+    # before: load_csr returned it, and csr_facts/csr_matches/sign_csr raised ValueError or UnsupportedAlgorithm
+    assert csrlib.load_csr(_fuzzed_csr(pki, old, new)) is None
+
+
+def test_load_csr_refuses_an_unknown_version(pki):
+    data = _fuzzed_csr(pki, b'san.example.com', b'san.example.com')
+    fuzzed = data[:4] + data[4:].replace(b'\x02\x01\x00', b'\x02\x01\x05', 1)  # CertificationRequestInfo version
+    assert fuzzed != data
+    # before: x509.InvalidVersion (no ValueError) came out of load_csr
+    assert csrlib.load_csr(fuzzed) is None
+    assert csrlib.load_csr(data) is not None
