@@ -44,7 +44,12 @@ def fingerprint(data: bytes, algorithm: str = 'sha256') -> str:
 
 
 def load_cert(cert_der):
-    return x509.load_der_x509_certificate(cert_der)
+    """cryptography's certificate; ValueError for bytes it cannot parse, also for a version it does not know
+    (its InvalidVersion is no ValueError, and every caller handles ValueError)."""
+    try:
+        return x509.load_der_x509_certificate(cert_der)
+    except x509.InvalidVersion as exc:
+        raise ValueError(str(exc))
 
 
 def cert_not_after(cert):
@@ -117,9 +122,17 @@ def iso_date(value: datetime.datetime) -> str:
 
 def _raw_tbs_fields(cert_der):
     """The fields of a certificate's TBSCertificate as DER, without its optional [0] version:
-    serial, signature algorithm, issuer, validity, subject, SubjectPublicKeyInfo, ..."""
-    tbs = der.raw_children(der.children(der.read(cert_der, der.SEQUENCE)[1])[0][1])
-    return tbs[1:] if tbs[0][:1] == b'\xa0' else tbs
+    serial, signature algorithm, issuer, validity, subject, SubjectPublicKeyInfo, ...
+
+    DerError (never IndexError) for bytes that are not that shape: a store may hold any bytes as a certificate.
+    """
+    outer = der.children(der.read(cert_der, der.SEQUENCE)[1])
+    tbs = der.raw_children(outer[0][1]) if outer else []
+    if tbs and tbs[0][:1] == b'\xa0':
+        tbs = tbs[1:]
+    if len(tbs) < 6:
+        raise der.DerError('not a certificate (%d TBSCertificate fields)' % len(tbs))
+    return tbs
 
 
 def raw_names(cert_der: bytes) -> Tuple[bytes, bytes]:
@@ -151,11 +164,14 @@ def _spki_algorithm(spki_der):
 
 
 def _unparsed_cert_info(cert_der, error):
-    spki = raw_spki(cert_der)
+    try:
+        spki = raw_spki(cert_der)
+    except der.DerError:  # not even the shape of a certificate
+        spki = None
     try:
         algorithm, size = public_key_info(serialization.load_der_public_key(spki))
     except (ValueError, TypeError, support.UnsupportedAlgorithm):
-        algorithm, size = _spki_algorithm(spki), None
+        algorithm, size = (_spki_algorithm(spki) if spki is not None else None), None
     info = dict.fromkeys(('subject', 'issuer', 'serial', 'not_before', 'not_after', 'days_remaining',
                           'subject_alt_names', 'is_ca', 'self_signed'))
     info.update(sha256=fingerprint(cert_der), sha1=fingerprint(cert_der, 'sha1'), public_key_algorithm=algorithm,
@@ -170,27 +186,32 @@ def cert_info(cert_der: bytes, now: Optional[datetime.datetime] = None) -> Dict[
     except ValueError as exc:
         return _unparsed_cert_info(cert_der, exc)
     now = now or datetime.datetime.now(datetime.timezone.utc)
-    not_after = cert_not_after(cert)
     try:
-        algorithm, size = public_key_info(cert.public_key())
-    except support.UnsupportedAlgorithm:
-        # cryptography before 38 cannot load RSASSA-PSS keys (keytool -keyalg RSASSA-PSS): report the rest
-        algorithm, size = _spki_algorithm(raw_spki(cert_der)), None
-    return {
-        'subject': cert.subject.rfc4514_string(),
-        'issuer': cert.issuer.rfc4514_string(),
-        'serial': '%X' % cert.serial_number,
-        'not_before': iso_date(cert_not_before(cert)),
-        'not_after': iso_date(not_after),
-        'days_remaining': int((not_after - now).total_seconds() // 86400),
-        'sha256': fingerprint(cert_der),
-        'sha1': fingerprint(cert_der, 'sha1'),
-        'subject_alt_names': _sans(cert),
-        'is_ca': _is_ca(cert),
-        'self_signed': cert.subject == cert.issuer,
-        'public_key_algorithm': algorithm,
-        'public_key_size': size,
-    }
+        not_after = cert_not_after(cert)
+        try:
+            algorithm, size = public_key_info(cert.public_key())
+        except support.UnsupportedAlgorithm:
+            # cryptography before 38 cannot load RSASSA-PSS keys (keytool -keyalg RSASSA-PSS): report the rest
+            algorithm, size = _spki_algorithm(raw_spki(cert_der)), None
+        return {
+            'subject': cert.subject.rfc4514_string(),
+            'issuer': cert.issuer.rfc4514_string(),
+            'serial': '%X' % cert.serial_number,
+            'not_before': iso_date(cert_not_before(cert)),
+            'not_after': iso_date(not_after),
+            'days_remaining': int((not_after - now).total_seconds() // 86400),
+            'sha256': fingerprint(cert_der),
+            'sha1': fingerprint(cert_der, 'sha1'),
+            'subject_alt_names': _sans(cert),
+            'is_ca': _is_ca(cert),
+            'self_signed': cert.subject == cert.issuer,
+            'public_key_algorithm': algorithm,
+            'public_key_size': size,
+        }
+    except ValueError as exc:
+        # cryptography parses names, extensions and the key on first use: one it cannot parse is reported
+        # like a certificate it cannot load at all
+        return _unparsed_cert_info(cert_der, exc)
 
 
 def entry_fingerprint(entry: Entry) -> Optional[str]:
@@ -280,7 +301,7 @@ def load_certificates(data: Union[str, bytes], what: str = 'input') -> List[byte
                     cert = x509.load_der_x509_certificate(_trusted_certificate_der(block))
                 else:
                     cert = x509.load_pem_x509_certificate(block)
-            except ValueError:  # DerError and binascii.Error are ValueErrors too
+            except (ValueError, x509.InvalidVersion):  # DerError and binascii.Error are ValueErrors too
                 raise CertificateInputError('%s: certificate #%d is not valid PEM' % (what, index + 1))
             out.append(cert.public_bytes(serialization.Encoding.DER))
         return out
@@ -288,7 +309,7 @@ def load_certificates(data: Union[str, bytes], what: str = 'input') -> List[byte
         raise CertificateInputError('%s: PEM text without a CERTIFICATE block' % what)
     try:
         return [x509.load_der_x509_certificate(data).public_bytes(serialization.Encoding.DER)]
-    except ValueError:
+    except (ValueError, x509.InvalidVersion):
         raise CertificateInputError('%s: neither PEM certificates nor a DER certificate' % what)
 
 

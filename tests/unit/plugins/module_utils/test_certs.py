@@ -373,3 +373,56 @@ def test_openssl_trusted_certificate_pem_gives_the_certificate(pki, tmp_path):
     broken = trusted.replace(b'-----BEGIN TRUSTED CERTIFICATE-----\n', b'-----BEGIN TRUSTED CERTIFICATE-----\n!!')
     with pytest.raises(model.CertificateInputError, match='bundle: certificate #1 is not valid PEM'):
         certs.load_certificates(broken, 'bundle')
+
+
+# ---- certificates cryptography loads but cannot read in full (found by tests/unit/plugins/fuzz_loaders.py) ----
+
+
+def _fuzzed_cert(pki, old, new):
+    data = der_of(pki.rsa_leaf)
+    assert old in data
+    return data.replace(old, new, 1)  # the first: the version, or the subject's CN (the SAN comes later)
+
+
+def test_cert_info_of_a_certificate_with_a_malformed_subject(pki):
+    # the CN is no UTF-8: cryptography loads the certificate and raises ValueError on cert.subject only
+    fuzzed = _fuzzed_cert(pki, b'rsa.example.com', b'rsa\xffexample.com')
+    certs.load_cert(fuzzed)
+    info = certs.cert_info(fuzzed)  # before: ValueError out of keystore_info
+    assert info['subject'] is None and info['not_after'] is None
+    assert info['sha256'] == certs.fingerprint(fuzzed)
+    assert info['public_key_algorithm'] == 'RSA' and info['public_key_size'] == 2048
+    assert 'cannot parse this certificate' in info['parse_error']
+
+
+@pytest.mark.parametrize('data', [b'\x30\x00', b'\x30\x03\x30\x01\x00', b'\x30\x05\x30\x03\x02\x01\x01'],
+                         ids=['empty', 'tbs-one-byte', 'tbs-serial-only'])
+def test_cert_info_of_bytes_that_are_no_certificate(data):
+    # a JKS holds whatever bytes as a certificate; before: IndexError from raw_spki in _unparsed_cert_info
+    info = certs.cert_info(data)
+    assert info['sha256'] == certs.fingerprint(data)
+    assert info['public_key_algorithm'] is None and info['subject'] is None
+    with pytest.raises(der.DerError):
+        certs.raw_names(data)
+
+
+def test_entry_info_of_a_jks_trusted_cert_that_is_garbage():
+    from ansible_collections.javasec.keystore.plugins.module_utils import _codec as codec
+    store = model.Keystore('jks')
+    store.add(model.TrustedCertEntry('junk', b'\x30\x03\x02\x01\x05', timestamp=T_RSA))
+    loaded = codec.load_bytes(codec.dump_bytes(store, STORE_PASSWORD, 'jks'), STORE_PASSWORD)
+    info = certs.entry_info(loaded.entries['junk'])
+    assert info['alias'] == 'junk' and info['type'] == 'trusted_cert' and info['subject'] is None
+
+
+def test_certificate_of_an_unknown_version_is_an_input_error(pki):
+    # TBSCertificate [0] { INTEGER 2 } (v3) -> 18: x509.InvalidVersion, which is no ValueError
+    fuzzed = _fuzzed_cert(pki, b'\xa0\x03\x02\x01\x02', b'\xa0\x03\x02\x01\x12')
+    with pytest.raises(ValueError, match='version'):
+        certs.load_cert(fuzzed)
+    with pytest.raises(model.CertificateInputError, match='neither PEM certificates nor a DER certificate'):
+        certs.load_certificates(fuzzed, 'bundle')
+    with pytest.raises(model.CertificateInputError, match='certificate #1 is not valid PEM'):
+        certs.load_certificates(certs.pem(der_of(pki.root)).replace(
+            certs.pem(der_of(pki.root)).splitlines()[1], base64.b64encode(fuzzed[:48]).decode('ascii')), 'bundle')
+    assert certs.cert_info(fuzzed)['parse_error'].startswith('the cryptography library cannot parse')
