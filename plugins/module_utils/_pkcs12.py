@@ -98,6 +98,12 @@ AES_KEY_SIZES = {OID_AES_128_CBC: 16, OID_AES_192_CBC: 24, OID_AES_256_CBC: 32}
 
 ITERATIONS = 10000
 SALT_SIZE = 20
+# Iteration counts read from a file are bounded, or a crafted (or corrupted) count keeps a task busy for
+# hours: PBKDF2 (OpenSSL) takes Java's own limit (PKCS12KeyStore refuses more than 5000000); the PKCS#12 KDF
+# of the MAC and of the legacy ciphers runs in Python, about a second per million, so it takes 1000000,
+# a hundred times what Java, OpenSSL and Windows write.
+MAX_PBKDF2_ITERATIONS = 5000000
+MAX_KDF_ITERATIONS = 1000000
 
 # (key protection, certificate protection, MAC digest) for each encryption profile.
 PROFILES = {
@@ -119,7 +125,8 @@ def _bmp_password(password):
 
 def pkcs12_kdf(hash_name, password, salt, purpose, iterations, size):
     """RFC 7292 appendix B.2 key derivation: purpose 1 = key, 2 = IV, 3 = MAC key."""
-    u = hashlib.new(hash_name).digest_size
+    new_hash = getattr(hashlib, hash_name)  # the constructor: a third faster than hashlib.new in the loop
+    u = new_hash().digest_size
     v = 128 if hash_name in ('sha384', 'sha512') else 64
     pwd = _bmp_password(password)
 
@@ -133,9 +140,9 @@ def pkcs12_kdf(hash_name, password, salt, purpose, iterations, size):
     diversifier = bytes([purpose]) * v
     out = b''
     while len(out) < size:
-        digest = hashlib.new(hash_name, diversifier + bytes(block)).digest()
+        digest = new_hash(diversifier + bytes(block)).digest()
         for dummy in range(iterations - 1):
-            digest = hashlib.new(hash_name, digest).digest()
+            digest = new_hash(digest).digest()
         out += digest
         if len(out) >= size:
             break
@@ -145,6 +152,17 @@ def pkcs12_kdf(hash_name, password, salt, purpose, iterations, size):
             chunk = (chunk + b_value + 1) % (1 << (8 * v))
             block[start:start + v] = chunk.to_bytes(v, 'big')
     return out[:size]
+
+
+def _iterations(content, limit, what):
+    """The iteration count INTEGER content, refused above limit (see MAX_KDF_ITERATIONS) or below 1."""
+    iterations = der.read_int(content)
+    if iterations < 1:
+        raise Pkcs12FormatError('%s iteration count %d is not positive' % (what, iterations))
+    if iterations > limit:
+        raise Pkcs12UnsupportedError('%s iteration count %d is above the %d this reader accepts'
+                                     % (what, iterations, limit))
+    return iterations
 
 
 def _cbc(cipher, iv, data, decrypt):
@@ -187,7 +205,7 @@ def _pbes2(params, password, data, decrypt):
         raise Pkcs12UnsupportedError('PBES2 key derivation %s is not supported' % der.read_oid(kdf_oid[1]))
     fields = der.children(kdf_params[1])
     salt = der.octets(*fields[0])
-    iterations = der.read_int(fields[1][1])
+    iterations = _iterations(fields[1][1], MAX_PBKDF2_ITERATIONS, 'PBKDF2')
     prf = 'sha1'
     for tag, content in fields[2:]:
         if tag == der.SEQUENCE:
@@ -214,7 +232,7 @@ def _pbes2(params, password, data, decrypt):
 def _pbe_pkcs12(oid, params, password, data, decrypt):
     fields = der.children(der.read(params, der.SEQUENCE)[1])
     salt = der.octets(*fields[0])
-    iterations = der.read_int(fields[1][1])
+    iterations = _iterations(fields[1][1], MAX_KDF_ITERATIONS, 'PKCS#12 PBE')
     if oid in (OID_PBE_SHA_3DES, OID_PBE_SHA_2DES):
         size = 24 if oid == OID_PBE_SHA_3DES else 16
         key = pkcs12_kdf('sha1', password, salt, 1, iterations, size)
@@ -230,14 +248,19 @@ def _pbe_pkcs12(oid, params, password, data, decrypt):
 
 def pbe_decrypt(alg_id, password, data):
     """Decrypt data protected with the AlgorithmIdentifier alg_id (DER content of the SEQUENCE)."""
-    fields = der.children(alg_id)
-    oid = der.read_oid(fields[0][1])
-    params = der.tlv(*fields[1]) if len(fields) > 1 else b''
+    try:
+        fields = der.children(alg_id)
+        oid = der.read_oid(fields[0][1])
+        params = der.tlv(*fields[1]) if len(fields) > 1 else b''
+    except (der.DerError, IndexError) as exc:
+        raise Pkcs12FormatError('malformed encryption algorithm (%s)' % exc)
     try:
         if oid == OID_PBES2:
             return _pbes2(params, password, data, True)
         if oid in (OID_PBE_SHA_3DES, OID_PBE_SHA_2DES, OID_PBE_SHA_RC2_128, OID_PBE_SHA_RC2_40):
             return _pbe_pkcs12(oid, params, password, data, True)
+    except IndexError as exc:  # parameters with fields missing
+        raise Pkcs12FormatError('malformed encryption parameters (%s)' % exc)
     except ValueError:
         raise Pkcs12PasswordError('decryption failed')
     raise Pkcs12UnsupportedError('encryption algorithm %s is not supported' % oid)
@@ -278,9 +301,14 @@ def _check_pkcs8(plain):
 
 
 def decrypt_epki(epki_der, password):
-    """EncryptedPrivateKeyInfo DER -> plain PKCS#8 DER (or a PKCS#8-wrapped secret key)."""
-    alg, enc = der.children(der.read(epki_der, der.SEQUENCE)[1])
-    return _check_pkcs8(pbe_decrypt(alg[1], password, der.octets(*enc)))
+    """EncryptedPrivateKeyInfo DER -> plain PKCS#8 DER (or a PKCS#8-wrapped secret key); only Pkcs12Error
+    subclasses for bytes that are not one."""
+    try:
+        alg, enc = der.children(der.read(epki_der, der.SEQUENCE)[1])
+        ciphertext = der.octets(*enc)
+    except ValueError as exc:  # a DerError, or not two elements
+        raise Pkcs12FormatError('malformed EncryptedPrivateKeyInfo (%s)' % exc)
+    return _check_pkcs8(pbe_decrypt(alg[1], password, ciphertext))
 
 
 def encrypt_epki(plain, password, scheme):
@@ -378,7 +406,7 @@ def load(data, password):
                 raise Pkcs12UnsupportedError('MAC algorithm %s is not supported' % digest_oid)
             expected = der.octets(*digest_info[1])
             salt = der.octets(*mac_fields[1])
-            iterations = der.read_int(mac_fields[2][1]) if len(mac_fields) > 2 else 1
+            iterations = _iterations(mac_fields[2][1], MAX_KDF_ITERATIONS, 'MAC') if len(mac_fields) > 2 else 1
             hash_name = DIGESTS[digest_oid]
             # OpenSSL (through cryptography 38 among others) keys the MAC of a password-less file with the
             # absent password, not the empty one; OpenSSL accepts both for an empty password.

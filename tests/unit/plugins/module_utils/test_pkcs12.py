@@ -12,6 +12,7 @@ import hashlib
 import random
 import shutil
 import subprocess
+import time
 
 import pytest
 
@@ -452,3 +453,70 @@ def test_mac_depends_on_every_byte(pki):
     data[len(data) // 2] ^= 0x01
     with pytest.raises((p12.Pkcs12PasswordError, p12.Pkcs12FormatError)):
         p12.load(bytes(data), STORE_PASSWORD)
+
+
+# ---- found by tests/unit/plugins/fuzz_loaders.py ---------------------------------------------
+
+
+def _pfx_iterations(auth_safe_content_infos, iterations):
+    """_pfx with the MAC iteration count given (the MAC is not computed: the count is refused first)."""
+    auth_safe = der.seq(*auth_safe_content_infos)
+    mac_data = der.seq(der.seq(der.algorithm(p12.DIGEST_OID['sha256']), der.octet_string(b'\x00' * 32)),
+                       der.octet_string(b'\x07' * 20), der.integer(iterations))
+    return der.seq(der.integer(3), der.seq(der.oid(p12.OID_DATA), der.explicit(0, der.octet_string(auth_safe))),
+                   mac_data)
+
+
+@pytest.mark.parametrize('iterations, error, message', [
+    (2 ** 31 - 1, model.UnsupportedStoreError, 'MAC iteration count 2147483647 is above the 1000000'),
+    (p12.MAX_KDF_ITERATIONS + 1, model.UnsupportedStoreError, 'above the 1000000 this reader accepts'),
+    (0, model.CorruptStoreError, 'MAC iteration count 0 is not positive'),
+])
+def test_mac_iteration_count_is_bounded(pki, iterations, error, message):
+    # before: 2**31 rounds of SHA-256 in Python (hours) for a length-corrupted or crafted count
+    data = _pfx_iterations([_data_ci([p12.cert_bag(der_of(pki.root), u'root', None, trusted=True)])], iterations)
+    started = time.time()
+    with pytest.raises(error, match=message):
+        codec.load_bytes(data, STORE_PASSWORD)
+    assert time.time() - started < 5
+
+
+def _epki(iterations, kdf='pbes2'):
+    if kdf == 'pbes2':
+        params = der.seq(der.seq(der.oid(p12.OID_PBKDF2), der.seq(der.octet_string(b'\x01' * 8), der.integer(iterations))),
+                         der.seq(der.oid(p12.OID_AES_256_CBC), der.octet_string(b'\x00' * 16)))
+        return der.seq(der.seq(der.oid(p12.OID_PBES2), params), der.octet_string(b'\x00' * 32))
+    params = der.seq(der.octet_string(b'\x01' * 8), der.integer(iterations))
+    return der.seq(der.seq(der.oid(p12.OID_PBE_SHA_3DES), params), der.octet_string(b'\x00' * 32))
+
+
+@pytest.mark.parametrize('epki, message', [
+    (_epki(2 ** 40), 'PBKDF2 iteration count 1099511627776 is above the 5000000'),
+    (_epki(p12.MAX_KDF_ITERATIONS + 1, 'pkcs12'), 'PKCS#12 PBE iteration count 1000001 is above'),
+], ids=['pbkdf2', 'pkcs12-kdf'])
+def test_key_encryption_iteration_count_is_bounded(epki, message):
+    started = time.time()
+    with pytest.raises(p12.Pkcs12UnsupportedError, match=message):
+        p12.decrypt_epki(epki, STORE_PASSWORD)
+    assert time.time() - started < 5
+
+
+@pytest.mark.parametrize('epki', [
+    der.seq(der.seq(der.oid(p12.OID_PBES2)), der.octet_string(b'\x00' * 16), der.null()),  # three elements
+    der.seq(der.seq(), der.octet_string(b'\x00' * 16)),  # an AlgorithmIdentifier without OID
+    der.seq(der.seq(der.oid(p12.OID_PBE_SHA_3DES), der.seq(der.octet_string(b'\x01' * 8))),  # no iteration count
+            der.octet_string(b'\x00' * 16)),
+    der.seq(der.tlv(der.SEQUENCE, b'\x06\x84\xff\xff'), der.octet_string(b'\x00' * 16)),  # a length beyond it
+], ids=['three-elements', 'no-oid', 'no-iterations', 'bad-inner-length'])
+def test_malformed_encrypted_key_is_a_format_error(pki, epki):
+    # before: ValueError (unpacking), IndexError or DerError came out of decrypt_epki; _codec maps only
+    # Pkcs12Error, so a key bag crashed load_bytes and a secret bag did too
+    with pytest.raises(p12.Pkcs12FormatError, match='malformed'):
+        p12.decrypt_epki(epki, STORE_PASSWORD)
+    key_bag = der.seq(der.oid(p12.OID_SHROUDED_KEY_BAG), der.explicit(0, epki), p12._attributes(u'key', b'Time 1'))
+    with pytest.raises(model.CorruptStoreError, match='the key of alias "key" cannot be read'):
+        codec.load_bytes(_pfx([_data_ci([key_bag])]), STORE_PASSWORD)
+    secret = p12.secret_bag(epki, u'secret', b'Time 2')
+    store = codec.load_bytes(_pfx([_data_ci([secret])]), STORE_PASSWORD)
+    entry = store.get(u'secret')
+    assert entry.plain is None and entry.sealed.store_type == 'pkcs12'  # kept as it was, like Java
