@@ -25,6 +25,12 @@ ed448 = support.ed448
 ed25519 = support.ed25519
 rsa = support.rsa
 
+try:
+    from cryptography.exceptions import InternalError
+except ImportError:  # _crypto_support.dependency_problem() reports it, once, for every module
+    class InternalError(Exception):
+        """Stands in so that the except clause below stays valid when cryptography is missing."""
+
 
 def requested_extensions(sans, key_usage, extended_key_usage):
     """[(extension value, critical)] of a request: key usage critical as RFC 5280 asks (keytool -ext ku=... marks it
@@ -62,11 +68,20 @@ def load_csr(data: Optional[bytes]) -> Optional['x509.CertificateSigningRequest'
         list(csr.extensions)
         # UnsupportedAlgorithm: a key type or curve, or a signature algorithm, that this cryptography cannot
         # use; is_signature_valid would raise it too, so the request is as unusable as a malformed one
-        csr.public_key()
+        _public_key(csr)
         support.signature_hash_of(csr)
     except (ValueError, x509.InvalidVersion, support.UnsupportedAlgorithm):
         return None
     return csr
+
+
+def _public_key(csr):
+    try:
+        return csr.public_key()
+    except InternalError as exc:
+        # cryptography 3.4.8 (the floor) reports an EC point that is not on its curve as an OpenSSL error
+        # it does not map (later releases raise ValueError): a malformed key like any other
+        raise ValueError('the public key cannot be decoded: %s' % type(exc).__name__)
 
 
 def _signature_name(csr):

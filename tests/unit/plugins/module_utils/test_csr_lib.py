@@ -213,3 +213,13 @@ def test_load_csr_refuses_an_unknown_version(pki):
     # before: x509.InvalidVersion (no ValueError) came out of load_csr
     assert csrlib.load_csr(fuzzed) is None
     assert csrlib.load_csr(data) is not None
+
+
+def test_load_csr_refuses_an_ec_point_off_its_curve(pki):
+    # cryptography 3.4.8 raised InternalError (an unmapped OpenSSL error) from csr.public_key(), later ones ValueError
+    point = pki.ec_key.public_key().public_bytes(serialization.Encoding.X962,
+                                                  serialization.PublicFormat.UncompressedPoint)
+    off_curve = point[:-1] + bytes(bytearray([point[-1] ^ 0x01]))
+    data = _fuzzed_csr(pki, point, off_curve)
+    assert csrlib.load_csr(data) is None
+    assert csrlib.load_csr(_fuzzed_csr(pki, point, point)) is not None
