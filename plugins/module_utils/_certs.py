@@ -158,7 +158,7 @@ def _spki_algorithm(spki_der):
     try:
         algorithm = der.children(der.children(der.read(spki_der, der.SEQUENCE)[1])[0][1])[0]
         oid = der.read_oid(algorithm[1])
-    except der.DerError:
+    except (der.DerError, IndexError):  # IndexError: an empty SEQUENCE
         return None
     return _SPKI_ALGORITHMS.get(oid, oid)
 
@@ -225,7 +225,11 @@ def entry_fingerprint(entry: Entry) -> Optional[str]:
 def _date(timestamp):
     if timestamp is None:
         return None
-    return iso_date(datetime.datetime.fromtimestamp(timestamp / 1000.0, datetime.timezone.utc))
+    try:
+        return iso_date(datetime.datetime.fromtimestamp(timestamp / 1000.0, datetime.timezone.utc))
+    except (ValueError, OverflowError, OSError):
+        # a JKS creation time is any 64-bit number; past year 9999 it is no date Python can show
+        return None
 
 
 def entry_info(entry: Entry, now: Optional[datetime.datetime] = None) -> Dict[str, Any]:

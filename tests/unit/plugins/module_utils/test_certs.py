@@ -426,3 +426,21 @@ def test_certificate_of_an_unknown_version_is_an_input_error(pki):
         certs.load_certificates(certs.pem(der_of(pki.root)).replace(
             certs.pem(der_of(pki.root)).splitlines()[1], base64.b64encode(fuzzed[:48]).decode('ascii')), 'bundle')
     assert certs.cert_info(fuzzed)['parse_error'].startswith('the cryptography library cannot parse')
+
+
+@pytest.mark.parametrize('timestamp', [2 ** 63 - 1, -2 ** 63, 2 ** 51], ids=['max', 'min', 'year-73380'])
+def test_entry_info_of_a_creation_time_past_any_date(timestamp):
+    # found by tests/unit/plugins/fuzz_loaders.py: a JKS creation time is any 64-bit number; keystore_info
+    # raised ValueError/OverflowError from datetime.fromtimestamp
+    entry = model.SecretKeyEntry('k', model.wrap_secret_key('AES', AES_KEY), timestamp=timestamp)
+    assert certs.entry_info(entry)['creation_date'] is None
+    assert certs.entry_info(model.SecretKeyEntry('k', None, timestamp=0))['creation_date'] == '1970-01-01T00:00:00Z'
+
+
+def test_unparsed_certificate_with_an_empty_key_algorithm():
+    # found by tests/unit/plugins/fuzz_loaders.py: an empty AlgorithmIdentifier in the SubjectPublicKeyInfo
+    # made _spki_algorithm raise IndexError out of cert_info
+    tbs = der.seq(der.integer(1), der.seq(), der.seq(), der.seq(), der.seq(), der.seq(der.seq(), der.tlv(0x03, b'\x00')))
+    cert = der.seq(tbs, der.seq(), der.tlv(0x03, b'\x00'))
+    info = certs.cert_info(cert)
+    assert info['public_key_algorithm'] is None and info['sha256'] == certs.fingerprint(cert)
