@@ -24,7 +24,8 @@ from ansible_collections.javasec.keystore.plugins.module_utils import _pkcs12 as
 from ansible_collections.javasec.keystore.plugins.module_utils._certs import load_cert, raw_names
 from ansible_collections.javasec.keystore.plugins.module_utils._model import (
     UNKNOWN_PASSWORD, CorruptStoreError, KeystoreError, Keystore, PrivateKeyEntry, Sealed, SecretKeyEntry,
-    TrustedCertEntry, UnsupportedStoreError, WrongKeyPasswordError, WrongPasswordError, wrap_secret_key)
+    TrustedCertEntry, UnsupportedStoreError, WrongKeyPasswordError, WrongPasswordError, secret_key_info,
+    wrap_secret_key)
 
 
 JKS_MAGIC = jks.JKS_MAGIC
@@ -194,7 +195,11 @@ def _load_pkcs12(data, password, key_passwords):
                                    local_key_id=bag.local_key_id)
             try:
                 entry.plain = p12.decrypt_epki(bag.value, password)
-            except p12.Pkcs12Error:
+                # what keystore_info reports of it, and a check that the plain bytes are a wrapped key
+                secret_key_info(entry.plain)
+            except (p12.Pkcs12Error, der.DerError, IndexError):
+                # Java too loads such a store and fails only when the key is asked for
+                entry.plain = None
                 entry.sealed = Sealed('pkcs12', bag.raw)
             store.add(entry)
     for bag in certs:

@@ -858,3 +858,19 @@ def test_desede_secret_keys_use_the_oid_java_writes():
     assert model.secret_key_info(plain) == ('DESede', 192)
     legacy = der.seq(der.integer(0), der.algorithm('1.2.840.113549.3.7'), der.octet_string(b'\x01' * 24))
     assert model.secret_key_info(legacy) == ('DESede', 192)
+
+
+def test_pkcs12_secret_that_decrypts_to_no_wrapped_key_stays_sealed():
+    # found by tests/unit/plugins/fuzz_loaders.py: a bit flipped in a secret bag's ciphertext can keep the CBC
+    # padding and the outer PKCS#8 tags; keystore_info then raised DerError from secret_key_info
+    plain = der.seq(der.integer(0), der.tlv(der.SEQUENCE, b'\x06\x84\xff'), der.octet_string(b'\x00' * 16))
+    bag = p12.secret_bag(p12.encrypt_epki(plain, STORE_PASSWORD, 'pbes2-aes256'), u'garbled', b'Time 1700000000000')
+    data = p12.dump([bag], [], STORE_PASSWORD)
+    store = codec.load_bytes(data, STORE_PASSWORD)
+    entry = store.get(u'garbled')
+    assert entry.plain is None and entry.sealed == model.Sealed('pkcs12', bag)
+    assert certs.entry_info(entry) == {'alias': u'garbled', 'type': 'secret_key', 'creation_date': '2023-11-14T22:13:20Z',
+                                       'algorithm': None, 'size': None}
+    # kept byte for byte on a rewrite
+    assert codec.load_bytes(codec.dump_bytes(store, STORE_PASSWORD, 'pkcs12'), STORE_PASSWORD).get(
+        u'garbled').sealed.blob == bag
