@@ -20,7 +20,6 @@ __metaclass__ = type
 import argparse
 import base64
 import collections
-import datetime
 import faulthandler
 import hashlib
 import ipaddress
@@ -39,7 +38,6 @@ import warnings
 import cryptography
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec, ed25519
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 from ansible_collections.javasec.keystore.plugins.module_utils import _certs as certs
@@ -219,9 +217,7 @@ def jceks_seed(pki, keytool, workdir):
     dest = os.path.join(workdir, 'seed.jceks')
     with open(src, 'wb') as handle:
         handle.write(codec.dump_bytes(_small_store(pki, 'pkcs12'), STORE_PASSWORD, 'pkcs12'))
-    # Java 17 protects JCEKS keys with 200000 iterations (MD5, in Python here: seconds per input); the
-    # property keeps the seed's structure and makes it cheap to read
-    proc = subprocess.run([keytool, '-J-Djdk.jceks.iterationCount=%d' % FAST_ITERATIONS, '-importkeystore', '-noprompt', '-srckeystore', src, '-srcstoretype', 'PKCS12',
+    proc = subprocess.run([keytool, '-importkeystore', '-noprompt', '-srckeystore', src, '-srcstoretype', 'PKCS12',
                            '-srcstorepass', STORE_PASSWORD, '-destkeystore', dest, '-deststoretype', 'JCEKS',
                            '-deststorepass', STORE_PASSWORD], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                           timeout=120, check=False)
@@ -350,11 +346,13 @@ def make_seeds(pki, keytool=None, workdir=None):
     chain = [der_of(pki.ec_leaf), der_of(pki.inter), der_of(pki.root)]
     bundle = b''.join(certs.pem(c).encode('ascii') for c in chain)
     add('pem', 'pem-bundle', bundle)
-    add('pem', 'pem-bundle-commented', b'# the chain\nsubject=CN = leaf\n' + bundle.replace(b'\n-----BEGIN', b'\n\nissuer=x\n-----BEGIN'))
+    add('pem', 'pem-bundle-commented',
+        b'# the chain\nsubject=CN = leaf\n' + bundle.replace(b'\n-----BEGIN', b'\n\nissuer=x\n-----BEGIN'))
     add('pem', 'der-cert', der_of(pki.rsa_leaf))
     add('pem', 'der-ed25519', der_of(pki.ed_cert))
     add('pem', 'trusted-pem', _trusted_pem(der_of(pki.root)) + certs.pem(der_of(pki.inter)).encode('ascii'))
-    add('pem', 'pem-x509-label', certs.pem(der_of(pki.other_root)).replace('CERTIFICATE', 'X509 CERTIFICATE').encode('ascii'))
+    add('pem', 'pem-x509-label',
+        certs.pem(der_of(pki.other_root)).replace('CERTIFICATE', 'X509 CERTIFICATE').encode('ascii'))
     add('pem', 'pem-with-key', certs.pem(der_of(pki.ed_cert)).encode('ascii') + pki.ed_key.private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
 
@@ -365,13 +363,11 @@ def make_seeds(pki, keytool=None, workdir=None):
     add('csr', 'csr-ed25519', _csr(pki.ed_key, True, None))
 
     # private keys (key_entry's key/key_path)
-    pkcs8 = serialization.PrivateFormat.PKCS8
-    add('key', 'key-ec-pkcs8-pem', pki.ec_key.private_bytes(serialization.Encoding.PEM, pkcs8, serialization.NoEncryption()))
-    add('key', 'key-ec-sec1-pem', pki.ec_key.private_bytes(serialization.Encoding.PEM,
-                                                           serialization.PrivateFormat.TraditionalOpenSSL,
-                                                           serialization.NoEncryption()))
+    pkcs8, pem, clear = serialization.PrivateFormat.PKCS8, serialization.Encoding.PEM, serialization.NoEncryption()
+    add('key', 'key-ec-pkcs8-pem', pki.ec_key.private_bytes(pem, pkcs8, clear))
+    add('key', 'key-ec-sec1-pem', pki.ec_key.private_bytes(pem, serialization.PrivateFormat.TraditionalOpenSSL, clear))
     add('key', 'key-rsa-pkcs8-der', key_der_of(pki.rsa_key))
-    add('key', 'key-ed25519-pem', pki.ed_key.private_bytes(serialization.Encoding.PEM, pkcs8, serialization.NoEncryption()))
+    add('key', 'key-ed25519-pem', pki.ed_key.private_bytes(pem, pkcs8, clear))
     # encrypted the way keytool -importkeystore + openssl would leave it, with few iterations
     epki = _with_fast_iterations(lambda: p12.encrypt_epki(key_der_of(pki.ec_key), KEY_PASSPHRASE.decode('ascii'),
                                                           'pbes2-aes256'))
@@ -720,7 +716,8 @@ def check_seeds(seeds, pki):
                     if isinstance(entry, model.PrivateKeyEntry) and entry.key_der is not None:
                         described.append((entry.alias, entry.kind, len(entry.chain)))
                     elif isinstance(entry, model.SecretKeyEntry) and entry.plain is not None:
-                        described.append((entry.alias, entry.kind, entry.plain == model.wrap_secret_key('AES', AES_SEED_KEY)))
+                        expected = model.wrap_secret_key('AES', AES_SEED_KEY)
+                        described.append((entry.alias, entry.kind, entry.plain == expected))
                     elif isinstance(entry, model.TrustedCertEntry):
                         described.append((entry.alias, entry.kind, 1))
                     else:
@@ -799,8 +796,9 @@ def main(argv=None):
     if args.save and stats.findings:
         os.makedirs(args.save, exist_ok=True)
         for finding in stats.findings:
-            with open(os.path.join(args.save, '%s-%s-%d.bin' % (finding.kind, finding.loader, finding.index)), 'wb') as h:
-                h.write(finding.data)
+            name = '%s-%s-%d.bin' % (finding.kind, finding.loader, finding.index)
+            with open(os.path.join(args.save, name), 'wb') as handle:
+                handle.write(finding.data)
         print('inputs of the findings written to %s' % args.save)
     return 1 if any(f.kind in ('crash', 'hang', 'leak') for f in stats.findings) else 0
 

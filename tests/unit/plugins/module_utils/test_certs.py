@@ -440,7 +440,8 @@ def test_entry_info_of_a_creation_time_past_any_date(timestamp):
 def test_unparsed_certificate_with_an_empty_key_algorithm():
     # found by tests/unit/plugins/fuzz_loaders.py: an empty AlgorithmIdentifier in the SubjectPublicKeyInfo
     # made _spki_algorithm raise IndexError out of cert_info
-    tbs = der.seq(der.integer(1), der.seq(), der.seq(), der.seq(), der.seq(), der.seq(der.seq(), der.tlv(0x03, b'\x00')))
+    spki = der.seq(der.seq(), der.tlv(0x03, b'\x00'))
+    tbs = der.seq(der.integer(1), der.seq(), der.seq(), der.seq(), der.seq(), spki)
     cert = der.seq(tbs, der.seq(), der.tlv(0x03, b'\x00'))
     info = certs.cert_info(cert)
     assert info['public_key_algorithm'] is None and info['sha256'] == certs.fingerprint(cert)

@@ -869,8 +869,8 @@ def test_pkcs12_secret_that_decrypts_to_no_wrapped_key_stays_sealed():
     store = codec.load_bytes(data, STORE_PASSWORD)
     entry = store.get(u'garbled')
     assert entry.plain is None and entry.sealed == model.Sealed('pkcs12', bag)
-    assert certs.entry_info(entry) == {'alias': u'garbled', 'type': 'secret_key', 'creation_date': '2023-11-14T22:13:20Z',
-                                       'algorithm': None, 'size': None}
+    assert certs.entry_info(entry) == {'alias': u'garbled', 'type': 'secret_key',
+                                       'creation_date': '2023-11-14T22:13:20Z', 'algorithm': None, 'size': None}
     # kept byte for byte on a rewrite
     assert codec.load_bytes(codec.dump_bytes(store, STORE_PASSWORD, 'pkcs12'), STORE_PASSWORD).get(
         u'garbled').sealed.blob == bag
