@@ -8,8 +8,9 @@ For each fleet size (local connection, one folder per host, forks as given) and 
 
 * first   ansible-playbook javasec.keystore.server_tls with a local CA on fresh folders
 * re-run  the same playbook again: nothing to change (every task asserted `changed=0`)
-* floor   a play with, per host, as many ansible.builtin.stat tasks as the re-run executed modules
-          on that host: what Ansible itself needs for that many module executions
+* floor   a play with exactly as many ansible.builtin.stat executions as the re-run had: per host as
+          many stat tasks as every host ran modules, plus run_once stat tasks for what ran once (the
+          CA's tasks on the controller): what Ansible itself needs for that many module executions
 
 Module executions are counted, not guessed: both plays run with ANSIBLE_KEEP_REMOTE_FILES and a
 remote_tmp of their own, and every kept AnsiballZ_*.py is one execution (a delegated sign on the
@@ -122,13 +123,14 @@ class Fleet:
     def server_tls(self, label):
         return self.play(label, ['javasec.keystore.server_tls', '-e', '@' + self.extra])
 
-    def floor(self, per_host):
+    def floor(self, per_host, once):
+        """per_host stat tasks on every host, then once more stat tasks run_once (the CA's tasks)."""
         playbook = os.path.join(self.base, 'floor.yml')
         with open(playbook, 'w', encoding='utf-8') as handle:
             handle.write('- hosts: fleet\n  gather_facts: false\n  tasks:\n')
-            for number in range(per_host):
-                handle.write('    - name: stat %d\n      ansible.builtin.stat:\n        path: %s\n'
-                             % (number, self.base))
+            for number in range(per_host + once):
+                handle.write('    - name: stat %d\n      ansible.builtin.stat:\n        path: %s\n%s'
+                             % (number, self.base, '      run_once: true\n' if number >= per_host else ''))
         return self.play('floor', [playbook])
 
 
@@ -147,13 +149,18 @@ def bench(workdir, hosts, forks):
     changed = {host: counts['changed'] for host, counts in rerun_recap.items() if counts['changed']}
     if changed:
         raise SystemExit('the re-run changed something: %s' % changed)
-    per_host = -(-sum(rerun_exec.values()) // hosts)  # the floor gets at least as many executions as server_tls had
-    floor, _, floor_exec = fleet.floor(per_host)
+    # the floor executes exactly as many modules: per host what every host ran, plus the run_once ones
+    total = sum(rerun_exec.values())
+    per_host = sum(count // hosts for count in rerun_exec.values())
+    floor, _, floor_exec = fleet.floor(per_host, total - per_host * hosts)
+    if sum(floor_exec.values()) != total:
+        raise SystemExit('the floor ran %d modules, server_tls %d' % (sum(floor_exec.values()), total))
     return {
         'hosts': hosts, 'forks': forks,
         'first_s': round(first, 2), 'first_per_host_s': round(first / hosts, 3), 'first_executions': sum(first_exec.values()),
         'rerun_s': round(rerun, 2), 'rerun_executions': sum(rerun_exec.values()), 'rerun_modules': rerun_exec,
         'floor_s': round(floor, 2), 'floor_executions': sum(floor_exec.values()), 'floor_stat_tasks_per_host': per_host,
+        'floor_run_once_stat_tasks': total - per_host * hosts,
         'ratio': round(rerun / floor, 3),
     }
 
