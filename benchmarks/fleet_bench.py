@@ -144,16 +144,19 @@ def machine():
 
 def bench(workdir, hosts, forks):
     fleet = Fleet(workdir, hosts, forks)
-    first, _recap, first_exec = fleet.server_tls('first')
+    first, first_recap, first_exec = fleet.server_tls('first')
     rerun, rerun_recap, rerun_exec = fleet.server_tls('rerun')
+    unchanged = sorted(host for host, counts in first_recap.items() if host != 'localhost' and not counts['changed'])
+    if unchanged:
+        raise SystemExit('the first run found hosts already set up: %s' % ', '.join(unchanged))
     changed = {host: counts['changed'] for host, counts in rerun_recap.items() if counts['changed']}
     if changed:
         raise SystemExit('the re-run changed something: %s' % changed)
     # the floor executes exactly as many modules: per host what every host ran, plus the run_once ones
     total = sum(rerun_exec.values())
     per_host = sum(count // hosts for count in rerun_exec.values())
-    floor, _, floor_exec = fleet.floor(per_host, total - per_host * hosts)
-    if sum(floor_exec.values()) != total:
+    floor, floor_recap, floor_exec = fleet.floor(per_host, total - per_host * hosts)
+    if any(counts['changed'] for counts in floor_recap.values()) or sum(floor_exec.values()) != total:
         raise SystemExit('the floor ran %d modules, server_tls %d' % (sum(floor_exec.values()), total))
     return {
         'hosts': hosts, 'forks': forks,
@@ -166,7 +169,7 @@ def bench(workdir, hosts, forks):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser = argparse.ArgumentParser(description=__doc__.split('\n', maxsplit=1)[0])
     parser.add_argument('--hosts', default='1,10,50,100', help='fleet sizes, comma-separated')
     parser.add_argument('--forks', type=int, default=20)
     parser.add_argument('--keep', action='store_true', help='keep the working folder (its path is printed)')

@@ -655,8 +655,8 @@ def run_one(loader, index, seed_value, seeds, pki, stats, time_limit=None, watch
         # the point of the fuzz: anything that is not the engine's own error is a crash to report
         outcome = 'crash'
         frame = traceback.extract_tb(sys.exc_info()[2])[-1]
-        finding = ('crash', '%s: %s at %s:%d (%s)' % (type(exc).__name__, str(exc)[:200],
-                                                       os.path.basename(frame.filename), frame.lineno, frame.name))
+        where = (os.path.basename(frame.filename), frame.lineno, frame.name)
+        finding = ('crash', '%s: %s at %s:%d (%s)' % ((type(exc).__name__, str(exc)[:200]) + where))
         if os.environ.get('FUZZ_TRACEBACK'):
             traceback.print_exc()
     finally:
@@ -755,7 +755,7 @@ def _report(stats, seed_value, total_seconds, out=sys.stdout):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
+    parser = argparse.ArgumentParser(description=__doc__.split('\n\n', maxsplit=1)[0])
     parser.add_argument('--seed', default=None, help='random seed (default: a new one, printed)')
     parser.add_argument('--total', type=int, default=105000, help='inputs in all, shared by WEIGHTS')
     parser.add_argument('--per-loader', type=int, default=None, help='inputs of each loader (instead of --total)')
@@ -787,8 +787,8 @@ def main(argv=None):
     if toml_edit is None:
         print('no usable tomlkit/ansible-core here: TOML (a controller-side loader) skipped', flush=True)
     check_seeds(seeds, pki)
-    print('seeds: %s (%.1f s)' % (', '.join('%s %d' % (k, len(v)) for k, v in seeds.items() if v),
-                                   time.perf_counter() - started), flush=True)
+    made = ', '.join('%s %d' % (k, len(v)) for k, v in seeds.items() if v)
+    print('seeds: %s (%.1f s)' % (made, time.perf_counter() - started), flush=True)
     started = time.perf_counter()
     stats = run(seed_value, counts, seeds, pki, args.time_limit, args.progress, args.index,
                 watchdog=max(60.0, args.time_limit * 6))

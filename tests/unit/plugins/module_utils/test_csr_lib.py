@@ -217,8 +217,8 @@ def test_load_csr_refuses_an_unknown_version(pki):
 
 def test_load_csr_refuses_an_ec_point_off_its_curve(pki):
     # cryptography 3.4.8 raised InternalError (an unmapped OpenSSL error) from csr.public_key(), later ones ValueError
-    point = pki.ec_key.public_key().public_bytes(serialization.Encoding.X962,
-                                                  serialization.PublicFormat.UncompressedPoint)
+    point = pki.ec_key.public_key().public_bytes(
+        serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint)
     off_curve = point[:-1] + bytes(bytearray([point[-1] ^ 0x01]))
     data = _fuzzed_csr(pki, point, off_curve)
     assert csrlib.load_csr(data) is None
