@@ -75,6 +75,7 @@ options:
         CA updates of its distribution.
     type: bool
     default: true
+    version_added: 0.2.0
 '''
 
     # follow of modules that write a file named by dest (use with ansible.builtin.files).
@@ -89,4 +90,5 @@ options:
         link led to is left untouched.
     type: bool
     default: true
+    version_added: 0.2.0
 '''

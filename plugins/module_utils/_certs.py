@@ -43,13 +43,23 @@ def fingerprint(data: bytes, algorithm: str = 'sha256') -> str:
     return ':'.join(digest[i:i + 2] for i in range(0, len(digest), 2))
 
 
+def parse_errors():
+    """cryptography's errors for malformed certificates and CSRs that are not ValueError: an unknown version, an
+    extension twice (which Java refuses too), a general name 3.4.8 cannot represent (x400Address ...)."""
+    return (x509.InvalidVersion, x509.DuplicateExtension,
+            getattr(x509, 'UnsupportedGeneralNameType', x509.DuplicateExtension))
+
+
 def load_cert(cert_der):
     """cryptography's certificate; ValueError for bytes it cannot parse, also for a version it does not know
-    (its InvalidVersion is no ValueError, and every caller handles ValueError)."""
+    or an extension given twice (every caller handles ValueError, none cryptography's other error types)."""
     try:
-        return x509.load_der_x509_certificate(cert_der)
-    except x509.InvalidVersion as exc:
-        raise ValueError(str(exc))
+        cert = x509.load_der_x509_certificate(cert_der)
+        # extensions are parsed on first use: a duplicate would raise there, wherever a caller looks at one
+        cert.extensions  # pylint: disable=pointless-statement
+    except parse_errors() as exc:
+        raise ValueError(str(exc) or type(exc).__name__)
+    return cert
 
 
 def cert_not_after(cert):

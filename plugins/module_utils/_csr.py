@@ -70,7 +70,7 @@ def load_csr(data: Optional[bytes]) -> Optional['x509.CertificateSigningRequest'
         # use; is_signature_valid would raise it too, so the request is as unusable as a malformed one
         _public_key(csr)
         support.signature_hash_of(csr)
-    except (ValueError, x509.InvalidVersion, support.UnsupportedAlgorithm):
+    except (ValueError, support.UnsupportedAlgorithm) + certs.parse_errors():
         return None
     return csr
 

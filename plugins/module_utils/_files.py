@@ -34,14 +34,16 @@ STALE_TEMP_SECONDS = 3600
 LOCK_TIMEOUT = 60
 
 
-def read_file(path: str, what: Optional[str] = None) -> Optional[bytes]:
+def read_file(path: str, what: Optional[str] = None, name: Optional[str] = None) -> Optional[bytes]:
     """Return the bytes of path, or None when it does not exist; a FIFO, socket or device is refused.
 
     Opening a FIFO for reading blocks until a writer comes, with the directory lock held, and opening a
     device can act on it (a tape rewinds): a keystore, a PEM file or a CSR is a regular file, so nothing else
-    is opened. what names the option of an input file (not a keystore) in the messages.
+    is opened. what names the option of an input file (not a keystore) in the messages; name, when given, is
+    the whole name of the file in them (a caller whose label holds the path already).
     """
-    name = path if what is None else '%s %s' % (what, path)
+    if name is None:
+        name = path if what is None else '%s %s' % (what, path)
     try:
         st = os.stat(path)
     except OSError as exc:

@@ -105,6 +105,8 @@ def _dn_value(text: str, pos: int, name: str) -> Tuple[str, int]:
         value = _ber_string(text[pos + 1:stop], name)
         while stop < end and text[stop].isspace():
             stop += 1
+        if stop < end and text[stop] not in _SEPARATORS:
+            raise CertificateInputError('subject attribute %s: text after the #hex value' % name)
         return value, stop
     quoted = pos < end and text[pos] == '"'
     if quoted:
@@ -184,6 +186,9 @@ def _parse_dname(text: str) -> List[List[Tuple[str, str]]]:
 
 def _attribute(name: str, value: Any) -> 'x509.NameAttribute':
     oid = _attribute_oid(name)
+    # cryptography 3.4.8 accepts an empty value that later releases refuse: refuse it on every release
+    if value is None or not isinstance(value, (str, int, float)) or isinstance(value, bool) or str(value) == '':
+        raise CertificateInputError('subject attribute %s: the value must be a non-empty string' % name)
     try:
         return x509.NameAttribute(oid, str(value))
     except ValueError as exc:  # cryptography's length checks (C is 2 letters, CN 1 to 64 characters ...)
@@ -200,6 +205,9 @@ def parse_subject(subject: Union[str, Dict[str, Any]]) -> 'x509.Name':
     if isinstance(subject, dict):
         rdns = [[(str(name), value)] for name, values in subject.items()
                 for value in (values if isinstance(values, list) else [values])]
+    elif not isinstance(subject, str):  # the option is raw: a list or a number must not end in a traceback
+        raise CertificateInputError('the subject must be a string (CN=...,O=...) or a dict, not a %s'
+                                    % type(subject).__name__)
     elif not subject.strip(' ,;+'):
         rdns = []
     else:

@@ -329,10 +329,9 @@ def certificates_in(data: Any, what: str = 'input') -> List[bytes]:
 def _read_input_file(path, what):
     # the one reader: a FIFO given as a bundle would otherwise block the task, with the store's lock held
     try:
-        data = files.read_file(path, 'file')
+        data = files.read_file(path, what='file', name=what)  # what holds the path: 'bundle_path (/x.pem)'
     except model.StoreFileError as exc:
-        # what names the path already: 'bundle_path (/x.pem): not a regular file (a FIFO), ...'
-        raise InputError('%s: %s' % (what, str(exc).replace('file %s ' % path, '', 1).replace('is ', '', 1)))
+        raise InputError(str(exc))
     if data is None:
         raise InputError('%s: cannot read the file: %s' % (what, os.strerror(errno.ENOENT)))
     return data

@@ -226,8 +226,6 @@ def requested(module, entry, key):
     if subject is None and leaf is None:
         fail(module, model.KeystoreError('alias "%s" has no certificate to take the subject from; set subject'
                                          % entry.alias))
-    if subject is not None and not isinstance(subject, (str, dict)):
-        module.fail_json(msg='subject must be a distinguished name string or a dict, not %s' % type(subject).__name__)
     try:
         name = leaf.subject if subject is None else issue.parse_subject(subject)
         if params['subject_alt_names'] is None:

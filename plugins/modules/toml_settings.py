@@ -274,6 +274,16 @@ def digest(data):
     return hashlib.sha256(data).hexdigest() if data is not None else None
 
 
+def attribute_arguments(module, path):
+    """mode, owner, group ... for the file the content is written to: through a symbolic link, its target.
+
+    Without a follow option Ansible works on a link itself: chmod goes through it and lchown/mode checks read the
+    link's 0777, so a mode was never applied to the target and the task reported changed on every run.
+    """
+    from ansible_collections.javasec.keystore.plugins.module_utils import _files as files
+    return module.load_file_common_arguments(module.params, path=files.write_target(path))
+
+
 def file_state(module, path, data):
     """What the action edits: the content (None: no file) and its SHA-256, and whether mode, owner,
     ... would change."""
@@ -282,8 +292,7 @@ def file_state(module, path, data):
         # Asked in check mode, so that a task that changes nothing needs this one round trip.
         check_mode, module.check_mode = module.check_mode, True
         try:
-            attributes_changed = module.set_fs_attributes_if_different(
-                module.load_file_common_arguments(module.params), False)
+            attributes_changed = module.set_fs_attributes_if_different(attribute_arguments(module, path), False)
         finally:
             module.check_mode = check_mode
     return dict(exists=data is not None, sha256=digest(data), attributes_changed=attributes_changed,
@@ -323,7 +332,7 @@ def write(module, path):
                 result.update(changed=True, created=data is None)
             if os.path.exists(path):
                 result['changed'] = module.set_fs_attributes_if_different(
-                    module.load_file_common_arguments(params), result['changed'])
+                    attribute_arguments(module, path), result['changed'])
     except model.StoreFileError as exc:
         module.fail_json(msg=str(exc), **result)
     except OSError as exc:

@@ -395,6 +395,31 @@ def test_cert_info_of_a_certificate_with_a_malformed_subject(pki):
     assert 'cannot parse this certificate' in info['parse_error']
 
 
+def _with_an_extension_twice(builder, key):
+    """DER signed by key with one private extension twice (builders refuse that: the second OID is patched)."""
+    for last in (1, 2):
+        builder = builder.add_extension(x509.UnrecognizedExtension(
+            x509.ObjectIdentifier('1.3.6.1.4.1.99999.%d' % last), b'\x05\x00'), critical=False)
+    data = builder.sign(key, hashes.SHA256()).public_bytes(serialization.Encoding.DER)
+    assert data.count(b'\x86\x8d\x1f\x02') == 1
+    return data.replace(b'\x86\x8d\x1f\x02', b'\x86\x8d\x1f\x01')
+
+
+def test_a_certificate_with_an_extension_twice_is_malformed(pki):
+    # DuplicateExtension is no ValueError: it came out of keystore_info and key_entry as a traceback
+    builder = x509.CertificateBuilder().subject_name(pki.root.subject).issuer_name(pki.root.subject).public_key(
+        pki.ec_key.public_key()).serial_number(7).not_valid_before(datetime.datetime(2020, 1, 1)).not_valid_after(
+        datetime.datetime(2040, 1, 1))
+    data = _with_an_extension_twice(builder, pki.ec_key)
+    with pytest.raises(x509.DuplicateExtension):
+        x509.load_der_x509_certificate(data).extensions  # pylint: disable=expression-not-assigned
+    with pytest.raises(ValueError):
+        certs.load_cert(data)
+    info = certs.cert_info(data)
+    assert info['subject'] is None and info['sha256'] == certs.fingerprint(data)
+    assert 'cannot parse this certificate' in info['parse_error']
+
+
 @pytest.mark.parametrize('data', [b'\x30\x00', b'\x30\x03\x30\x01\x00', b'\x30\x05\x30\x03\x02\x01\x01'],
                          ids=['empty', 'tbs-one-byte', 'tbs-serial-only'])
 def test_cert_info_of_bytes_that_are_no_certificate(data):

@@ -206,6 +206,22 @@ def test_load_csr_refuses_a_request_it_cannot_read_in_full(pki, old, new):
     assert csrlib.load_csr(_fuzzed_csr(pki, old, new)) is None
 
 
+def test_load_csr_refuses_an_extension_twice(pki):
+    # DuplicateExtension is no ValueError: sign_csr and csr ended in a traceback
+    builder = x509.CertificateSigningRequestBuilder().subject_name(x509.Name([
+        x509.NameAttribute(x509.oid.NameOID.COMMON_NAME, u'subject.example')]))
+    for last in (1, 2):
+        builder = builder.add_extension(x509.UnrecognizedExtension(
+            x509.ObjectIdentifier('1.3.6.1.4.1.99999.%d' % last), b'\x05\x00'), critical=False)
+    data = builder.sign(pki.ec_key, hashes.SHA256()).public_bytes(serialization.Encoding.DER)
+    assert data.count(b'\x86\x8d\x1f\x02') == 1
+    fuzzed = data.replace(b'\x86\x8d\x1f\x02', b'\x86\x8d\x1f\x01')
+    with pytest.raises(x509.DuplicateExtension):
+        list(x509.load_der_x509_csr(fuzzed).extensions)
+    assert csrlib.load_csr(fuzzed) is None
+    assert csrlib.load_csr(data) is not None
+
+
 def test_load_csr_refuses_an_unknown_version(pki):
     data = _fuzzed_csr(pki, b'san.example.com', b'san.example.com')
     fuzzed = data[:4] + data[4:].replace(b'\x02\x01\x00', b'\x02\x01\x05', 1)  # CertificationRequestInfo version

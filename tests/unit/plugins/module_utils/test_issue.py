@@ -146,6 +146,11 @@ def test_parse_subject_dict_lists():
     ('1.40.1=x', 'subject attribute 1.40.1 is not a valid OID'),
     ('OID.x=1', 'unknown subject attribute OID.x'),
     ('CN=a+CN=a', 'subject RDN CN+CN: duplicate attributes are not allowed'),
+    ('CN=#0c0161 xO=b', 'subject attribute CN: text after the #hex value'),  # before: CN=a,O=b
+    ('CN=', 'subject attribute CN: the value must be a non-empty string'),  # before: accepted by cryptography 3.4.8
+    ({'CN': None}, 'subject attribute CN: the value must be a non-empty string'),  # before: CN=None
+    (['CN=a'], 'the subject must be a string (CN=...,O=...) or a dict, not a list'),  # before: AttributeError
+    (5, 'the subject must be a string (CN=...,O=...) or a dict, not a int'),
 ])
 def test_parse_subject_errors(subject, message):
     assert _fail(issue.parse_subject, subject) == message

@@ -382,7 +382,7 @@ def test_options_that_apply_pass(given):
     (dict(key_type='rsa', key_size=3072), ()),
 ], ids=['ec-key_size', 'rsa-curve', 'ed25519-both', 'ec-curve', 'rsa-key_size'])
 def test_key_options_of_another_key_type_warn_when_a_key_is_made(options, warnings):
-    """The roles pass key_size (and local_ca a curve) whatever the key type: a warning, not a failure."""
+    """Playbooks pass key_size (or a curve) whatever the key type, as the roles did: a warning, not a failure."""
     wanted = EC_OPTIONS._replace(**options)
     created = keyplan.plan_generate(None, wanted)
     assert created.reason == 'created' and created.warnings == warnings

@@ -140,7 +140,7 @@ def test_gather_refuses_a_fifo_at_once(tmp_path):
     for kwargs, what in (({'bundle_path': fifo}, 'bundle_path'), ({'certificates': [{'path': fifo}]}, 'certificates[0]')):
         with pytest.raises(truststore.InputError) as info:
             truststore.gather(**kwargs)
-        assert str(info.value) == '%s (%s): not a regular file (a FIFO), so it is not opened' % (what, fifo)
+        assert str(info.value) == '%s (%s) is not a regular file (a FIFO), so it is not opened' % (what, fifo)
 
 
 def test_deduplicate(pki):

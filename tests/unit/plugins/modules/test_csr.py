@@ -194,7 +194,7 @@ def test_csr_replaces_a_request_of_another_key_and_garbage(csr, store_path, tmp_
     (dict(alias='ed25519', signature_algorithm='SHA256withRSA'), 'does not fit an Ed25519 key'),
     (dict(alias='rsa-server', signature_algorithm='MD5withRSA'), 'does not fit an RSA key'),
     (dict(alias='rsa-server', subject='CN'), 'is not NAME=value'),
-    (dict(alias='rsa-server', subject=['CN=a']), 'subject must be a distinguished name string or a dict'),
+    (dict(alias='rsa-server', subject=['CN=a']), 'the subject must be a string (CN=...,O=...) or a dict, not a list'),
     (dict(alias='rsa-server', key_usage=['sign_everything']), 'unknown key usage'),
 ])
 def test_csr_errors(csr, store_path, tmp_path, args, message):

@@ -162,6 +162,22 @@ def test_write_attributes_only(toml_file):
         assert handle.read() == TEXT
 
 
+def test_mode_of_a_linked_file_is_applied_to_its_target_once(toml_file, tmp_path):
+    # a deployment.toml behind a link (a ConfigMap mount): the mode used to be checked on the link (0777),
+    # never applied to the file, and the task reported changed on every run
+    link = str(tmp_path / 'linked.toml')
+    os.symlink(toml_file, link)
+    read = run_module({'path': link, 'tables': {}, '_op': 'read', 'mode': '0600'})
+    assert read['attributes_changed'] is True
+    result = run_module(write_args(link, NEW, TEXT, mode='0600'))
+    assert result['changed'] is True and os.path.islink(link)
+    assert os.stat(toml_file).st_mode & 0o777 == 0o600
+    with open(toml_file, 'rb') as handle:
+        assert handle.read() == NEW
+    assert run_module({'path': link, 'tables': {}, '_op': 'write', 'mode': '0600'})['changed'] is False
+    assert run_module({'path': link, 'tables': {}, '_op': 'read', 'mode': '0600'})['attributes_changed'] is False
+
+
 def test_write_into_missing_folder(tmp_path):
     path = str(tmp_path / 'nowhere' / 'new.toml')
     result = run_module(write_args(path, NEW, None))
