@@ -276,6 +276,16 @@ def _cert_matches(wanted: KeyOptions, leaf: bytes) -> bool:
     return eku is None
 
 
+def leaf_matches(leaf: bytes, params: Mapping[str, Any]) -> bool:
+    """Whether the leaf carries what a generating task asks for (subject, SANs, usages, CA flag).
+
+    key_entry never replaces a CA-signed entry for these options; a role compares this to know whether to ask
+    its CA for a new certificate without a request and a signing on every run.
+    """
+    wanted = KeyOptions.from_params(params)
+    return wanted.subject is None or _cert_matches(wanted, leaf)
+
+
 def plan_generate(entry: Optional[model.PrivateKeyEntry], wanted: KeyOptions,
                   now: Optional[datetime.datetime] = None) -> KeyPlan:
     """Create, rekey or renew a self-signed entry as keytool -genkeypair/-selfcert would.

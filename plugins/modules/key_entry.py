@@ -260,6 +260,21 @@ chain:
     sha256:
       description: SHA-256 fingerprint.
       type: str
+certificate:
+  description:
+    - The leaf certificate (PEM), what M(javasec.keystore.cert_export) would export, so a role needs no second task for it.
+  returned: state is present
+  type: str
+  version_added: 0.2.0
+certificate_matches:
+  description:
+    - Whether the leaf certificate carries the O(subject), O(subject_alt_names), O(key_usage), O(extended_key_usage) and
+      O(is_ca) of this task; always true when O(subject) is not set or the entry is imported.
+    - A CA-signed entry is never changed for these options, so V(false) tells that it needs a new certificate from its CA
+      (M(javasec.keystore.csr) and M(javasec.keystore.cert_reply)).
+  returned: state is present
+  type: bool
+  version_added: 0.2.0
 days_remaining:
   description: Whole days until the leaf certificate expires.
   returned: state is present
@@ -391,7 +406,13 @@ def main():
             result['change_reason'] = plan.reason
         save_if_changed(module, session, before, store, plan.reason is not None, created, result)
         renewal = keyplan.renewal(entry.chain[0], params['renew_before_days'])
+        try:
+            matches = (any(params[o] for o in keyplan.KEY_SOURCE_OPTIONS)
+                       or keyplan.leaf_matches(entry.chain[0], params))
+        except model.KeystoreError as exc:
+            fail(module, exc)
         result.update(sha256=certs.fingerprint(entry.chain[0]), chain=certs.chain_summary(entry.chain),
+                      certificate=certs.pem(entry.chain[0]), certificate_matches=matches,
                       days_remaining=renewal.days_remaining, needs_renewal=renewal.needs_renewal)
     module.exit_json(**result)
 
