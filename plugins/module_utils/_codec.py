@@ -19,7 +19,6 @@ from typing import Dict, Optional
 
 from ansible_collections.javasec.keystore.plugins.module_utils import _crypto_support as support
 from ansible_collections.javasec.keystore.plugins.module_utils import _der as der
-from ansible_collections.javasec.keystore.plugins.module_utils import _jks as jks
 from ansible_collections.javasec.keystore.plugins.module_utils import _pkcs12 as p12
 from ansible_collections.javasec.keystore.plugins.module_utils._certs import load_cert, raw_names
 from ansible_collections.javasec.keystore.plugins.module_utils._model import (
@@ -28,9 +27,17 @@ from ansible_collections.javasec.keystore.plugins.module_utils._model import (
     wrap_secret_key)
 
 
-JKS_MAGIC = jks.JKS_MAGIC
+# _jks's own, here so that telling the type apart does not import it (below)
+JKS_MAGIC = b'\xfe\xed\xfe\xed'
 
-JCEKS_MAGIC = jks.JCEKS_MAGIC
+JCEKS_MAGIC = b'\xce\xce\xce\xce'
+
+
+def _jks_codec():
+    """The JKS/JCEKS codec, imported on first use: a task on a PKCS#12 store does not compile it (issue 11:
+    every module execution compiles its module_utils from the AnsiballZ zip, which holds no bytecode)."""
+    from ansible_collections.javasec.keystore.plugins.module_utils import _jks
+    return _jks
 
 
 def detect_type(data: bytes) -> str:
@@ -57,6 +64,7 @@ def _timestamp_from_key_id(key_id):
 
 
 def _load_jks(data, password, key_passwords):
+    jks = _jks_codec()
     try:
         raw = jks.loads(data, password, key_passwords)
     except jks.JksPasswordError:
@@ -229,6 +237,7 @@ def now_ms() -> int:
 
 
 def _dump_jks(store, password):
+    jks = _jks_codec()
     if store.extra_bags:
         raise UnsupportedStoreError(
             'the keystore holds %d PKCS#12 bag(s) that belong to no entry (for example certificates without '

@@ -22,7 +22,6 @@ import os
 
 from ansible_collections.javasec.keystore.plugins.module_utils import _crypto_support as support
 from ansible_collections.javasec.keystore.plugins.module_utils import _der as der
-from ansible_collections.javasec.keystore.plugins.module_utils import _rc2
 
 try:
     from cryptography.hazmat.primitives import hashes
@@ -181,7 +180,9 @@ def _cbc(cipher, iv, data, decrypt):
 
 def _rc2_cbc(key, iv, data, decrypt):
     # Our own RC2 (see _rc2.py for why): cryptography has none before 43, and its RC2 takes
-    # 128-bit keys only, while PKCS#12's pbeWithSHAAnd40BitRC2-CBC uses 40-bit ones.
+    # 128-bit keys only, while PKCS#12's pbeWithSHAAnd40BitRC2-CBC uses 40-bit ones. Imported here: only
+    # legacy files use it, and every module execution compiles what it imports (issue 11).
+    from ansible_collections.javasec.keystore.plugins.module_utils import _rc2
     if decrypt:
         plain = _rc2.cbc_decrypt(key, iv, data)
         pad = plain[-1] if plain else 0
