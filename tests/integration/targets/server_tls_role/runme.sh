@@ -2,6 +2,8 @@
 # Check mode of a first deployment of server_tls (issue 9, item 8), for the sources self_signed, provided (PEM and
 # PKCS12) and local_ca, one host each: --check on fresh folders reports changes and writes nothing (find), the
 # real run creates the stores (keytool judges them), --check again reports nothing to change.
+# Then the local_ca re-run path (issue 11): with nothing due the request, signing and reply do not run and the
+# published fingerprint is keytool's; other names, a due certificate and a new CA each get a new certificate.
 set -euo pipefail
 
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/server_tls_role.XXXXXX")"
@@ -96,4 +98,51 @@ play check-again --check
 for host in "${HOSTS[@]}"; do
     [[ "$(failed "$host" check-again)" == 0 && "$(changed "$host" check-again)" == 0 ]] || fail "check-again: $host"
 done
-echo "server_tls_role: check mode of a first deployment previewed, deployed, then nothing to change"
+
+leaf() { # HOST: keytool's SHA-256 of the leaf of alias server
+    keytool -list -v -keystore "$DEPLOY/$1/conf/tls/keystore.p12" -storetype PKCS12 -storepass changeit-ks \
+        -alias server | sed -nE 's/^[[:space:]]*SHA256: //p' | head -1
+}
+issuer() { # HOST: keytool's SHA-256 of the second certificate of the chain
+    keytool -list -v -keystore "$DEPLOY/$1/conf/tls/keystore.p12" -storetype PKCS12 -storepass changeit-ks \
+        -alias server | sed -nE 's/^[[:space:]]*SHA256: //p' | sed -n 2p
+}
+published() { sed -nE "s/.*\"published $1 ([^ \"]+)\".*/\1/p" "$WORK/$2.log"; }
+
+# 4. a real re-run: nothing changes, no request is made, and every host published keytool's fingerprint
+play rerun
+for host in "${HOSTS[@]}"; do
+    [[ "$(failed "$host" rerun)" == 0 && "$(changed "$host" rerun)" == 0 ]] || fail "rerun: $host"
+    [[ "$(published "$host" rerun)" == "$(leaf "$host")" ]] \
+        || fail "rerun: $host published $(published "$host" rerun), keytool says $(leaf "$host")"
+done
+! grep -q "Create the certificate request from the key entry" "$WORK/rerun.log" || fail "rerun: a request was made"
+first_leaf="$(leaf from_local_ca)"
+
+# 5. other names: the CA issues a certificate with them
+play renamed -e '{"server_tls_subject_alt_names": ["DNS:renamed.example"]}'
+[[ "$(failed from_local_ca renamed)" == 0 && "$(changed from_local_ca renamed)" -gt 0 ]] || fail "renamed: no change"
+keytool -list -v -keystore "$DEPLOY/from_local_ca/conf/tls/keystore.p12" -storetype PKCS12 -storepass changeit-ks \
+    -alias server | grep -q "DNSName: renamed.example" || fail "renamed: the new name is not in the certificate"
+[[ "$(chain from_local_ca)" == 2 && "$(issuer from_local_ca)" == "$ca_sha256" ]] || fail "renamed: chain"
+[[ "$(published from_local_ca renamed)" == "$(leaf from_local_ca)" && "$(leaf from_local_ca)" != "$first_leaf" ]] \
+    || fail "renamed: published $(published from_local_ca renamed), keytool says $(leaf from_local_ca)"
+play renamed-again -e '{"server_tls_subject_alt_names": ["DNS:renamed.example"]}'
+[[ "$(changed from_local_ca renamed-again)" == 0 ]] || fail "renamed-again: changed"
+
+# 6. due (renewal window longer than the validity): a new certificate on every run
+renamed_leaf="$(leaf from_local_ca)"
+play due -e '{"server_tls_subject_alt_names": ["DNS:renamed.example"], "server_tls_renew_before_days": 1000}'
+[[ "$(failed from_local_ca due)" == 0 && "$(leaf from_local_ca)" != "$renamed_leaf" ]] || fail "due: not renewed"
+[[ "$(published from_local_ca due)" == "$(leaf from_local_ca)" ]] || fail "due: published the old certificate"
+
+# 7. a new CA (another folder): the leaf is issued by it, and the truststore trusts it
+play new-ca -e "local_ca_dir=$DEPLOY/local-ca-2" -e '{"server_tls_subject_alt_names": ["DNS:renamed.example"]}'
+new_ca="$(keytool -printcert -file "$DEPLOY/local-ca-2/ca.pem" | sed -nE 's/^[[:space:]]*SHA256: //p')"
+[[ "$(failed from_local_ca new-ca)" == 0 && -n "$new_ca" && "$(issuer from_local_ca)" == "$new_ca" ]] \
+    || fail "new-ca: issued by $(issuer from_local_ca), the new CA is $new_ca"
+play new-ca-again -e "local_ca_dir=$DEPLOY/local-ca-2" -e '{"server_tls_subject_alt_names": ["DNS:renamed.example"]}'
+[[ "$(changed from_local_ca new-ca-again)" == 0 ]] || fail "new-ca-again: changed"
+! grep -q "Create the certificate request from the key entry" "$WORK/new-ca-again.log" || fail "new-ca-again: request"
+echo "server_tls_role: check mode of a first deployment previewed, deployed, then nothing to change; re-runs issue"
+echo "  a new certificate only for other names, when due and for a new CA"
