@@ -12,9 +12,10 @@ For each fleet size (local connection, one folder per host, forks as given) and 
           many stat tasks as every host ran modules, plus run_once stat tasks for what ran once (the
           CA's tasks on the controller): what Ansible itself needs for that many module executions
 
-Module executions are counted, not guessed: both plays run with ANSIBLE_KEEP_REMOTE_FILES and a
-remote_tmp of their own, and every kept AnsiballZ_*.py is one execution (a delegated sign on the
-controller counts for its host). Ratio = re-run / floor; the goal of issue 11 is <= 1.3 at 100 hosts,
+Module executions are counted, not guessed: every module runs through a small interpreter wrapper (set as
+ansible_python_interpreter for all hosts, delegated ones included) that logs its AnsiballZ file and execs
+the Python. A loop's items are executions of their own (kept remote files would count a loop once: its items
+share one remote tmp folder). Ratio = re-run / floor; the goal of issue 11 is <= 1.3 at 100 hosts,
 and a first run that grows linearly with the hosts (seconds per host alike at each size).
 
 Usage:  python benchmarks/fleet_bench.py [--hosts 1,10,50,100] [--forks 20]
@@ -26,7 +27,6 @@ from __future__ import absolute_import, division, print_function
 
 import argparse
 import datetime
-import glob
 import json
 import os
 import platform
@@ -80,18 +80,22 @@ class Fleet:
         self.inventory = os.path.join(self.base, 'inventory.ini')
         with open(self.inventory, 'w', encoding='utf-8') as handle:
             handle.write('[fleet]\n' + ''.join('%s\n' % host for host in self.hosts))
-            handle.write('[fleet:vars]\nansible_connection=local\nansible_python_interpreter=%s\n' % sys.executable)
+            handle.write('[fleet:vars]\nansible_connection=local\n')
+        # one line per module execution: $1 is the AnsiballZ file the connection runs
+        self.interpreter = os.path.join(self.base, 'python')
+        with open(self.interpreter, 'w', encoding='utf-8') as handle:
+            handle.write('#!/bin/sh\necho "$1" >> "$FLEET_BENCH_LOG"\nexec %s "$@"\n' % sys.executable)
+        os.chmod(self.interpreter, 0o755)
         self.extra = os.path.join(self.base, 'vars.yml')
         with open(self.extra, 'w', encoding='utf-8') as handle:
             handle.write(SERVER_VARS.format(password=PASSWORD, base=self.base))
 
-    def env(self, remote_tmp):
+    def env(self, log):
         env = dict(os.environ)
         env.update(
+            FLEET_BENCH_LOG=log,
             ANSIBLE_COLLECTIONS_PATH=os.path.join(self.base, 'collections'),
             ANSIBLE_FORKS=str(self.forks),
-            ANSIBLE_KEEP_REMOTE_FILES='1',
-            ANSIBLE_REMOTE_TMP=remote_tmp,
             ANSIBLE_LOCAL_TEMP=os.path.join(self.base, 'local-tmp'),
             ANSIBLE_NOCOLOR='1',
             ANSIBLE_LOCALHOST_WARNING='false',
@@ -103,10 +107,10 @@ class Fleet:
 
     def play(self, label, argv):
         """Wall seconds, recap and module executions per host of one ansible-playbook run."""
-        remote_tmp = os.path.join(self.base, 'tmp-' + label)
-        os.makedirs(remote_tmp)
+        log = os.path.join(self.base, 'executions-%s.log' % label)
         start = time.monotonic()
-        proc = subprocess.run([ansible_bin('ansible-playbook'), '-i', self.inventory] + argv, env=self.env(remote_tmp),
+        proc = subprocess.run([ansible_bin('ansible-playbook'), '-i', self.inventory, '-e',
+                               'ansible_python_interpreter=' + self.interpreter] + argv, env=self.env(log),
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True, check=False)
         wall = time.monotonic() - start
         hosts = recap(proc.stdout)
@@ -114,10 +118,10 @@ class Fleet:
             sys.stderr.write(proc.stdout[-4000:])
             raise SystemExit('%s run failed (exit %d)' % (label, proc.returncode))
         executions = {}
-        for path in glob.glob(os.path.join(remote_tmp, '*', 'AnsiballZ_*.py')):
-            name = os.path.basename(path)[len('AnsiballZ_'):-len('.py')]
-            executions[name] = executions.get(name, 0) + 1
-        shutil.rmtree(remote_tmp)
+        with open(log, encoding='utf-8') as handle:
+            for line in handle:
+                name = os.path.basename(line.strip())[len('AnsiballZ_'):-len('.py')]
+                executions[name] = executions.get(name, 0) + 1
         return wall, hosts, executions
 
     def server_tls(self, label):
