@@ -375,6 +375,7 @@ def main():
     if params['key_password'] is not None:
         params['key_passwords'] = dict(params['key_passwords'] or {}, **{alias: params['key_password']})
     result = {'changed': False, 'alias': alias, 'change_reason': None}
+    importing = any(params[o] for o in keyplan.KEY_SOURCE_OPTIONS)
     try:
         keyplan.check_key_entry_options(params)
     except model.KeystoreError as exc:
@@ -387,7 +388,7 @@ def main():
             entry = keyplan.key_entry_of(store, alias)
             if params['state'] == 'present':
                 own_password = keyplan.own_key_password(store, alias, params['key_password'], params['password'])
-                if any(params[o] for o in keyplan.KEY_SOURCE_OPTIONS):
+                if importing:
                     plan = keyplan.plan_import(store, entry, read_material(module))
                 else:
                     plan = keyplan.plan_generate(entry, keyplan.KeyOptions.from_params(params))
@@ -407,8 +408,7 @@ def main():
         save_if_changed(module, session, before, store, plan.reason is not None, created, result)
         renewal = keyplan.renewal(entry.chain[0], params['renew_before_days'])
         try:
-            matches = (any(params[o] for o in keyplan.KEY_SOURCE_OPTIONS)
-                       or keyplan.leaf_matches(entry.chain[0], params))
+            matches = importing or keyplan.leaf_matches(entry.chain[0], params)
         except model.KeystoreError as exc:
             fail(module, exc)
         result.update(sha256=certs.fingerprint(entry.chain[0]), chain=certs.chain_summary(entry.chain),
