@@ -117,6 +117,12 @@ for host in "${HOSTS[@]}"; do
         || fail "rerun: $host published $(published "$host" rerun), keytool says $(leaf "$host")"
 done
 ! grep -q "Create the certificate request from the key entry" "$WORK/rerun.log" || fail "rerun: a request was made"
+# server_tls brings the CA itself, with the variables of a host whose source is local_ca: from_local_ca, the last
+# host of the play (a run_once for the whole play would have taken self_signed, the first)
+grep -A1 "local_ca : Create the root CA key entry" "$WORK/deploy.log" | grep -q "changed: \[from_local_ca -> localhost\]" \
+    || fail "deploy: the CA was not created for from_local_ca"
+ran="$(grep -A2 "local_ca : Validating arguments" "$WORK/rerun.log" | grep "^ok: " || true)"
+[[ "$ran" == "ok: [from_local_ca]" ]] || fail "rerun: the local_ca role ran for: $ran"
 first_leaf="$(leaf from_local_ca)"
 
 # 5. other names: the CA issues a certificate with them
