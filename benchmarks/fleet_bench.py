@@ -18,11 +18,13 @@ the Python. A loop's items are executions of their own (kept remote files would 
 share one remote tmp folder). Ratio = re-run / floor; the goal of issue 11 is <= 1.3 at 100 hosts,
 and a first run that grows linearly with the hosts (seconds per host alike at each size).
 
-Usage:  python benchmarks/fleet_bench.py [--hosts 1,10,50,100] [--forks 20] [--repeat 1]
+Usage:  python benchmarks/fleet_bench.py [--hosts 1,10,50,100] [--forks 20] [--repeat 1] [--per-task]
 A shared or busy machine moves a single pair by 20% (the same code measured 1.29x and 1.56x at 100 hosts):
 --repeat 3 alternates three pairs and reports the median one.
 The Python running it needs ansible-core and cryptography; it is also the managed nodes' Python.
-Results: a table on stdout and JSON in benchmarks/results/fleet-<time>.json.
+Results: a table on stdout and JSON in benchmarks/results/fleet-<time>.json, with the seconds of every task of
+each run across all hosts (benchmarks/callback_plugins/fleet_task_times.py); --per-task prints the median
+re-run's.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -105,6 +107,10 @@ class Fleet:
             ANSIBLE_DEPRECATION_WARNINGS='false',
             ANSIBLE_RETRY_FILES_ENABLED='false',
             ANSIBLE_DISPLAY_SKIPPED_HOSTS='false',
+            # wall time per task (benchmarks/callback_plugins): where a re-run spends what the floor does not
+            ANSIBLE_CALLBACK_PLUGINS=os.path.join(HERE, 'callback_plugins'),
+            ANSIBLE_CALLBACKS_ENABLED='fleet_task_times',
+            FLEET_TASK_TIMES=log[:-len('.log')] + '.tasks.json',
         )
         return env
 
@@ -120,6 +126,8 @@ class Fleet:
         if proc.returncode != 0 or sorted(hosts) != sorted(self.hosts + (['localhost'] if 'localhost' in hosts else [])):
             sys.stderr.write(proc.stdout[-4000:])
             raise SystemExit('%s run failed (exit %d)' % (label, proc.returncode))
+        with open(log[:-len('.log')] + '.tasks.json', encoding='utf-8') as handle:
+            self.task_times = json.load(handle)['tasks']
         executions = {}
         with open(log, encoding='utf-8') as handle:
             for line in handle:
@@ -159,6 +167,7 @@ def bench(workdir, hosts, forks, repeat=1):
     pairs = []
     for number in range(repeat):
         rerun, rerun_recap, rerun_exec = fleet.server_tls('rerun-%d' % number)
+        rerun_tasks = fleet.task_times
         changed = {host: counts['changed'] for host, counts in rerun_recap.items() if counts['changed']}
         if changed:
             raise SystemExit('the re-run changed something: %s' % changed)
@@ -171,7 +180,7 @@ def bench(workdir, hosts, forks, repeat=1):
         if pairs and total != pairs[0]['executions']:
             raise SystemExit('re-run %d ran %d modules, re-run 0 %d' % (number, total, pairs[0]['executions']))
         pairs.append({'rerun_s': round(rerun, 2), 'floor_s': round(floor, 2), 'ratio': round(rerun / floor, 3),
-                      'executions': total})
+                      'executions': total, 'rerun_tasks': rerun_tasks, 'floor_tasks': fleet.task_times})
     median = sorted(pairs, key=lambda pair: pair['ratio'])[(len(pairs) - 1) // 2]
     return {
         'hosts': hosts, 'forks': forks,
@@ -179,8 +188,21 @@ def bench(workdir, hosts, forks, repeat=1):
         'rerun_s': median['rerun_s'], 'rerun_executions': total, 'rerun_modules': rerun_exec,
         'floor_s': median['floor_s'], 'floor_executions': sum(floor_exec.values()), 'floor_stat_tasks_per_host': per_host,
         'floor_run_once_stat_tasks': total - per_host * hosts,
-        'ratio': median['ratio'], 'pairs': pairs,
+        'ratio': median['ratio'], 'pairs': pairs, 'rerun_tasks': median['rerun_tasks'],
+        'floor_tasks': median['floor_tasks'],
     }
+
+
+def print_tasks(row):
+    """The median pair's re-run, task by task, beside the mean stat task of its floor."""
+    stats = [seconds for name, seconds in row['floor_tasks'] if name.startswith('stat ')]
+    per_host = [seconds for name, seconds in row['floor_tasks'] if name.startswith('stat ') and
+                int(name.split()[1]) < row['floor_stat_tasks_per_host']]
+    print('%6s median pair, seconds per task across all hosts (floor: mean stat task on every host %.2f s, %d '
+          'stat tasks %.1f s):' % ('', sum(per_host) / max(len(per_host), 1), len(stats), sum(stats)))
+    for name, seconds in row['rerun_tasks']:
+        if seconds >= 0.05:
+            print('%6s %8.2f  %s' % ('', seconds, name[:110]))
 
 
 def main():
@@ -190,6 +212,8 @@ def main():
     parser.add_argument('--repeat', type=int, default=1,
                         help='pairs of re-run and floor per size, one after the other; the median pair is reported')
     parser.add_argument('--keep', action='store_true', help='keep the working folder (its path is printed)')
+    parser.add_argument('--per-task', action='store_true',
+                        help="print the median re-run's seconds per task (always in the JSON results)")
     args = parser.parse_args()
     sizes = [int(size) for size in args.hosts.split(',')]
     result = {'date': datetime.datetime.utcnow().isoformat() + 'Z', 'machine': machine(),
@@ -209,6 +233,8 @@ def main():
                 size, row['first_s'], row['first_per_host_s'], row['rerun_s'], row['rerun_executions'],
                 row['floor_s'], row['floor_executions'], row['ratio']))
             print('%6s re-run modules: %s' % ('', ', '.join('%s %d' % item for item in sorted(row['rerun_modules'].items()))))
+            if args.per_task:
+                print_tasks(row)
             if len(row['pairs']) > 1:
                 print('%6s pairs (re-run s / floor s): %s' % ('', ', '.join(
                     '%.1f/%.1f=%.2fx' % (pair['rerun_s'], pair['floor_s'], pair['ratio']) for pair in row['pairs'])))
