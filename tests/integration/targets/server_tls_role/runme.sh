@@ -4,6 +4,8 @@
 # real run creates the stores (keytool judges them), --check again reports nothing to change.
 # Then the local_ca re-run path (issue 11): with nothing due the request, signing and reply do not run and the
 # published fingerprint is keytool's; other names, a due certificate and a new CA each get a new certificate.
+# server_tls brings the CA itself for the local_ca host; when the CA's argument check fails on the first local_ca
+# host, the others fail on a clear message.
 set -euo pipefail
 
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/server_tls_role.XXXXXX")"
@@ -150,5 +152,17 @@ new_ca="$(keytool -printcert -file "$DEPLOY/local-ca-2/ca.pem" | sed -nE 's/^[[:
 play new-ca-again -e "local_ca_dir=$DEPLOY/local-ca-2" -e '{"server_tls_subject_alt_names": ["DNS:renamed.example"]}'
 [[ "$(changed from_local_ca new-ca-again)" == 0 ]] || fail "new-ca-again: changed"
 ! grep -q "Create the certificate request from the key entry" "$WORK/new-ca-again.log" || fail "new-ca-again: request"
+# 8. the CA's argument check runs on the first local_ca host only: when it fails there, the other local_ca hosts
+# fail on a clear message and change nothing (instead of asking the CA again on every run without its facts)
+sed 's/^        from_local_ca:$/        bad_ca:\n          server_tls_source: local_ca\n          local_ca_key_type: bogus\n        from_local_ca:/' \
+    "$WORK/inventory.yml" > "$WORK/inventory-bad-ca.yml"
+before_leaf="$(leaf from_local_ca)"
+ansible-playbook -i "$WORK/inventory-bad-ca.yml" -l bad_ca,from_local_ca "$(dirname "$0")/site.yml" \
+    -e "local_ca_dir=$DEPLOY/local-ca-2" -e '{"server_tls_subject_alt_names": ["DNS:renamed.example"]}' \
+    > "$WORK/bad-ca.log" 2>&1 && fail "bad-ca: the play passed"
+grep -q "fatal: \[bad_ca\]: .*value of local_ca_key_type must be one of" "$WORK/bad-ca.log" || fail "bad-ca: no argument error"
+grep -q "fatal: \[from_local_ca\]: .*the local CA was not set up in this play" "$WORK/bad-ca.log" \
+    || fail "bad-ca: from_local_ca did not fail on the missing CA"
+[[ "$(changed from_local_ca bad-ca)" == 0 && "$(leaf from_local_ca)" == "$before_leaf" ]] || fail "bad-ca: changed"
 echo "server_tls_role: check mode of a first deployment previewed, deployed, then nothing to change; re-runs issue"
 echo "  a new certificate only for other names, when due and for a new CA"
