@@ -94,7 +94,7 @@ class Fleet:
         with open(self.extra, 'w', encoding='utf-8') as handle:
             handle.write(SERVER_VARS.format(password=PASSWORD, base=self.base))
 
-    def env(self, log):
+    def env(self, log, times):
         env = dict(os.environ)
         env.update(
             FLEET_BENCH_LOG=log,
@@ -110,30 +110,31 @@ class Fleet:
             # wall time per task (benchmarks/callback_plugins): where a re-run spends what the floor does not
             ANSIBLE_CALLBACK_PLUGINS=os.path.join(HERE, 'callback_plugins'),
             ANSIBLE_CALLBACKS_ENABLED='fleet_task_times',
-            FLEET_TASK_TIMES=log[:-len('.log')] + '.tasks.json',
+            FLEET_TASK_TIMES=times,
         )
         return env
 
     def play(self, label, argv):
-        """Wall seconds, recap and module executions per host of one ansible-playbook run."""
+        """Wall seconds, recap, module executions and [task, seconds] of one ansible-playbook run."""
         log = os.path.join(self.base, 'executions-%s.log' % label)
+        times = os.path.join(self.base, 'tasks-%s.json' % label)
         start = time.monotonic()
         proc = subprocess.run([ansible_bin('ansible-playbook'), '-i', self.inventory, '-e',
-                               'ansible_python_interpreter=' + self.interpreter] + argv, env=self.env(log),
+                               'ansible_python_interpreter=' + self.interpreter] + argv, env=self.env(log, times),
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True, check=False)
         wall = time.monotonic() - start
         hosts = recap(proc.stdout)
         if proc.returncode != 0 or sorted(hosts) != sorted(self.hosts + (['localhost'] if 'localhost' in hosts else [])):
             sys.stderr.write(proc.stdout[-4000:])
             raise SystemExit('%s run failed (exit %d)' % (label, proc.returncode))
-        with open(log[:-len('.log')] + '.tasks.json', encoding='utf-8') as handle:
-            self.task_times = json.load(handle)['tasks']
+        with open(times, encoding='utf-8') as handle:
+            tasks = json.load(handle)
         executions = {}
         with open(log, encoding='utf-8') as handle:
             for line in handle:
                 name = os.path.basename(line.strip())[len('AnsiballZ_'):-len('.py')]
                 executions[name] = executions.get(name, 0) + 1
-        return wall, hosts, executions
+        return wall, hosts, executions, tasks
 
     def server_tls(self, label):
         return self.play(label, ['javasec.keystore.server_tls', '-e', '@' + self.extra])
@@ -160,27 +161,26 @@ def machine():
 def bench(workdir, hosts, forks, repeat=1):
     """First run, then `repeat` pairs of re-run and floor one after the other; the ratio is the median pair's."""
     fleet = Fleet(workdir, hosts, forks)
-    first, first_recap, first_exec = fleet.server_tls('first')
+    first, first_recap, first_exec = fleet.server_tls('first')[:3]
     unchanged = sorted(host for host, counts in first_recap.items() if host != 'localhost' and not counts['changed'])
     if unchanged:
         raise SystemExit('the first run found hosts already set up: %s' % ', '.join(unchanged))
     pairs = []
     for number in range(repeat):
-        rerun, rerun_recap, rerun_exec = fleet.server_tls('rerun-%d' % number)
-        rerun_tasks = fleet.task_times
+        rerun, rerun_recap, rerun_exec, rerun_tasks = fleet.server_tls('rerun-%d' % number)
         changed = {host: counts['changed'] for host, counts in rerun_recap.items() if counts['changed']}
         if changed:
             raise SystemExit('the re-run changed something: %s' % changed)
         # the floor executes exactly as many modules: per host what every host ran, plus the run_once ones
         total = sum(rerun_exec.values())
         per_host = sum(count // hosts for count in rerun_exec.values())
-        floor, floor_recap, floor_exec = fleet.floor(per_host, total - per_host * hosts, 'floor-%d' % number)
+        floor, floor_recap, floor_exec, floor_tasks = fleet.floor(per_host, total - per_host * hosts, 'floor-%d' % number)
         if any(counts['changed'] for counts in floor_recap.values()) or sum(floor_exec.values()) != total:
             raise SystemExit('the floor ran %d modules, server_tls %d' % (sum(floor_exec.values()), total))
         if pairs and total != pairs[0]['executions']:
             raise SystemExit('re-run %d ran %d modules, re-run 0 %d' % (number, total, pairs[0]['executions']))
         pairs.append({'rerun_s': round(rerun, 2), 'floor_s': round(floor, 2), 'ratio': round(rerun / floor, 3),
-                      'executions': total, 'rerun_tasks': rerun_tasks, 'floor_tasks': fleet.task_times})
+                      'executions': total, 'rerun_tasks': rerun_tasks, 'floor_tasks': floor_tasks})
     median = sorted(pairs, key=lambda pair: pair['ratio'])[(len(pairs) - 1) // 2]
     return {
         'hosts': hosts, 'forks': forks,
@@ -195,11 +195,11 @@ def bench(workdir, hosts, forks, repeat=1):
 
 def print_tasks(row):
     """The median pair's re-run, task by task, beside the mean stat task of its floor."""
-    stats = [seconds for name, seconds in row['floor_tasks'] if name.startswith('stat ')]
-    per_host = [seconds for name, seconds in row['floor_tasks'] if name.startswith('stat ') and
-                int(name.split()[1]) < row['floor_stat_tasks_per_host']]
+    # the floor's tasks are named 'stat N': the first floor_stat_tasks_per_host run on every host, the rest once
+    stats = [(int(name.split()[1]), seconds) for name, seconds in row['floor_tasks'] if name.startswith('stat ')]
+    per_host = [seconds for number, seconds in stats if number < row['floor_stat_tasks_per_host']]
     print('%6s median pair, seconds per task across all hosts (floor: mean stat task on every host %.2f s, %d '
-          'stat tasks %.1f s):' % ('', sum(per_host) / max(len(per_host), 1), len(stats), sum(stats)))
+          'stat tasks %.1f s):' % ('', sum(per_host) / max(len(per_host), 1), len(stats), sum(pair[1] for pair in stats)))
     for name, seconds in row['rerun_tasks']:
         if seconds >= 0.05:
             print('%6s %8.2f  %s' % ('', seconds, name[:110]))

@@ -4,7 +4,8 @@
 """Wall time of every task across all hosts, for benchmarks/fleet_bench.py --per-task (not shipped).
 
 A task's time runs from its start to the next task's start (the linear strategy starts a task when every host
-has finished the one before), so the times add up to the play. Written as JSON to $FLEET_TASK_TIMES.
+has finished the one before), so the times add up to the play. Written to $FLEET_TASK_TIMES as a JSON list of
+[name, seconds].
 """
 
 from __future__ import absolute_import, division, print_function
@@ -35,7 +36,6 @@ class CallbackModule(CallbackBase):
         super(CallbackModule, self).__init__(*args, **kwargs)
         self._tasks = []  # [name, seconds]
         self._current = None
-        self._started = time.monotonic()
 
     def _next(self, name):
         now = time.monotonic()
@@ -55,4 +55,4 @@ class CallbackModule(CallbackBase):
         path = os.environ.get('FLEET_TASK_TIMES')
         if path:
             with open(path, 'w') as handle:
-                json.dump({'total_s': round(time.monotonic() - self._started, 3), 'tasks': self._tasks}, handle)
+                json.dump(self._tasks, handle)
