@@ -18,6 +18,7 @@ import re
 from collections import OrderedDict
 from typing import Any, Dict, Iterable, List, Optional, Tuple, Union
 
+from ansible_collections.javasec.keystore.plugins.module_utils import _certder as certder
 from ansible_collections.javasec.keystore.plugins.module_utils import _crypto_support as support
 from ansible_collections.javasec.keystore.plugins.module_utils import _der as der
 from ansible_collections.javasec.keystore.plugins.module_utils._model import (
@@ -456,9 +457,13 @@ def find_leaf(key_der, certs):
 def chain_summary(chain):
     out = []
     for cert_der in chain:
-        cert = load_cert(cert_der)
-        out.append({'subject': cert.subject.rfc4514_string(), 'issuer': cert.issuer.rfc4514_string(),
-                    'not_after': iso_date(cert_not_after(cert)), 'sha256': fingerprint(cert_der)})
+        # read from the DER when it can be: a key_entry run that changes nothing needs no X.509 layer (issue 11)
+        facts = certder.summary(cert_der)
+        if facts is None:
+            cert = load_cert(cert_der)
+            facts = (cert.subject.rfc4514_string(), cert.issuer.rfc4514_string(), cert_not_after(cert))
+        out.append({'subject': facts[0], 'issuer': facts[1], 'not_after': iso_date(facts[2]),
+                    'sha256': fingerprint(cert_der)})
     return out
 
 
@@ -474,7 +479,10 @@ def derive_alias(cert_der: bytes) -> str:
 
 
 def pem(cert_der: bytes) -> str:
-    return load_cert(cert_der).public_bytes(serialization.Encoding.PEM).decode('ascii')
+    """PEM of a certificate's DER, as cryptography's public_bytes writes it (64 characters a line)."""
+    body = base64.b64encode(cert_der).decode('ascii')
+    return '-----BEGIN CERTIFICATE-----\n%s\n-----END CERTIFICATE-----\n' % '\n'.join(
+        body[i:i + 64] for i in range(0, len(body), 64))
 
 
 def certificate_sans(cert):

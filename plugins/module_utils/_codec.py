@@ -104,6 +104,9 @@ def _issuer_of(cert_der, candidates, parsed_cert):
     """The bag among candidates that issued cert_der: same raw name, verified signature preferred."""
     issuer = raw_names(cert_der)[0]
     matches = [b for b in candidates if raw_names(b.value)[1] == issuer]
+    if len(matches) < 2:
+        # nothing to choose: no parsing, so reading a store needs no cryptography X.509 (issue 11: fleet cost)
+        return matches[0] if matches else None
     cert = parsed_cert(cert_der)
     for cand in matches:
         cand_cert = parsed_cert(cand.value)

@@ -16,6 +16,7 @@ import ipaddress
 import re
 from typing import Any, Dict, List, NamedTuple, Optional, Tuple, Union
 
+from ansible_collections.javasec.keystore.plugins.module_utils import _certder as certder
 from ansible_collections.javasec.keystore.plugins.module_utils import _certs as certs
 from ansible_collections.javasec.keystore.plugins.module_utils import _crypto_support as support
 from ansible_collections.javasec.keystore.plugins.module_utils._model import CertificateInputError
@@ -261,7 +262,7 @@ EKU_NAMES = {
 }
 
 
-def key_usage_extension(names):
+def _key_usage_flags(names):
     flags = dict.fromkeys(KEY_USAGES, False)
     aliases = {'nonrepudiation': 'content_commitment', 'non_repudiation': 'content_commitment',
                'digitalsignature': 'digital_signature', 'keyencipherment': 'key_encipherment',
@@ -273,7 +274,17 @@ def key_usage_extension(names):
         if key not in flags:
             raise CertificateInputError('unknown key usage %s' % name)
         flags[key] = True
-    return x509.KeyUsage(**flags)
+    return flags
+
+
+def key_usage_extension(names):
+    return x509.KeyUsage(**_key_usage_flags(names))
+
+
+# the dotted OIDs of ExtendedKeyUsageOID's names in EKU_NAMES
+_EKU_OIDS = {'SERVER_AUTH': '1.3.6.1.5.5.7.3.1', 'CLIENT_AUTH': '1.3.6.1.5.5.7.3.2', 'CODE_SIGNING': '1.3.6.1.5.5.7.3.3',
+             'EMAIL_PROTECTION': '1.3.6.1.5.5.7.3.4', 'TIME_STAMPING': '1.3.6.1.5.5.7.3.8',
+             'OCSP_SIGNING': '1.3.6.1.5.5.7.3.9'}
 
 
 def eku_extension(names):
@@ -287,6 +298,64 @@ def eku_extension(names):
         else:
             raise CertificateInputError('unknown extended key usage %s' % name)
     return x509.ExtendedKeyUsage(oids)
+
+
+# cryptography's NameAttribute length limits (by UTF-8 bytes): a value outside them is parse_subject's error
+_LENGTH_LIMITS = {'2.5.4.6': (2, 2), '2.5.4.3': (1, 64)}
+
+
+def wanted_der(subject: Any, subject_alt_names: Optional[List[str]], key_usage: List[str],
+               extended_key_usage: List[str], is_ca: bool) -> Optional[certder.Wanted]:
+    """What a task asks of a leaf, in the terms of _certder.leaf_matches: single-valued RDNs of the attributes
+    _SUBJECT_ATTRIBUTES names, DNS and IP names, named usages. None for anything else, and for input that
+    parse_subject, parse_sans or the usage parsers would refuse: the comparison through cryptography then
+    decides, or raises their error."""
+    if not isinstance(subject, str) or not subject.strip(' ,;+'):
+        return None
+    try:
+        rdns = _parse_dname(subject)
+    except CertificateInputError:
+        return None
+    attributes = []
+    for rdn in reversed(rdns):  # DER order
+        if len(rdn) != 1 or _DOTTED_OID.match(rdn[0][0]):
+            return None
+        oid = _SUBJECT_ATTRIBUTES.get(rdn[0][0].upper().replace('_', ''))
+        low, high = _LENGTH_LIMITS.get(oid, (1, None))
+        size = len(rdn[0][1].encode('utf-8'))
+        if oid is None or size < low or (high is not None and size > high):
+            return None
+        attributes.append((oid, rdn[0][1]))
+    sans = []
+    for value in subject_alt_names or []:
+        kind, dummy, name = value.partition(':')
+        kind = kind.strip().upper()
+        try:
+            if kind == 'DNS' and dummy:
+                name.encode('ascii')
+                sans.append(('DNS', name))
+            elif kind == 'IP' and dummy:
+                sans.append(('IP', ipaddress.ip_address(name)))
+            else:
+                return None
+        except (UnicodeEncodeError, ValueError):
+            return None
+    bits = None
+    if key_usage:
+        try:
+            flags = _key_usage_flags(key_usage)
+        except CertificateInputError:
+            return None
+        if flags['encipher_only'] or flags['decipher_only']:
+            return None
+        bits = frozenset(index for index, name in enumerate(KEY_USAGES[:7]) if flags[name])
+    ekus = None
+    if extended_key_usage:
+        names = [EKU_NAMES.get(name.strip().lower()) for name in extended_key_usage]
+        if None in names:
+            return None  # dotted OIDs (cryptography checks their arcs) and unknown names
+        ekus = tuple(_EKU_OIDS[name] for name in names)
+    return certder.Wanted(tuple(attributes), tuple(sans), bits, ekus, bool(is_ca))
 
 
 def key_usage_names(key_usage: 'x509.KeyUsage') -> List[str]:

@@ -18,6 +18,7 @@ __metaclass__ = type
 import datetime
 from typing import Any, List, Mapping, NamedTuple, Optional, Sequence, Tuple, Union
 
+from ansible_collections.javasec.keystore.plugins.module_utils import _certder as certder
 from ansible_collections.javasec.keystore.plugins.module_utils import _certs as certs
 from ansible_collections.javasec.keystore.plugins.module_utils import _codec as codec
 from ansible_collections.javasec.keystore.plugins.module_utils import _issue as issue
@@ -196,7 +197,8 @@ class Renewal(NamedTuple):
 
 
 def days_left(cert_der: bytes, now: Optional[datetime.datetime] = None) -> float:
-    not_after = certs.cert_not_after(certs.load_cert(cert_der))
+    # read from the DER: a run that changes nothing then needs no cryptography X.509 (issue 11: fleet cost)
+    not_after = certder.not_after(cert_der) or certs.cert_not_after(certs.load_cert(cert_der))
     return (not_after - (now or datetime.datetime.now(datetime.timezone.utc))).total_seconds() / 86400.0
 
 
@@ -246,7 +248,8 @@ def _generated(wanted: KeyOptions, key: Any = None, existing_key_der: Optional[b
 
 def _key_matches(wanted: KeyOptions, leaf: bytes) -> bool:
     """Whether the key has the requested type and size (judged from the leaf's public key)."""
-    algorithm, size = certs.public_key_info(certs.cert_public_key(certs.load_cert(leaf)))
+    info = certder.public_key_info(leaf)
+    algorithm, size = info or certs.public_key_info(certs.cert_public_key(certs.load_cert(leaf)))
     if wanted.key_type == 'rsa':
         return algorithm == 'RSA' and size == wanted.rsa_key_size
     if wanted.key_type == 'ec':
@@ -255,7 +258,17 @@ def _key_matches(wanted: KeyOptions, leaf: bytes) -> bool:
 
 
 def _cert_matches(wanted: KeyOptions, leaf: bytes) -> bool:
-    """Whether a self-signed leaf carries the requested subject, SANs, usages and CA flag."""
+    """Whether a leaf carries the requested subject, SANs, usages and CA flag.
+
+    Read from the DER when the task asks for what _certder reads (the common case: a run that changes nothing
+    then needs no cryptography X.509, issue 11), else by cryptography; both give the same answers
+    (tests/unit/plugins/module_utils/test_certder.py).
+    """
+    der_wanted = issue.wanted_der(wanted.subject, wanted.subject_alt_names, wanted.key_usage,
+                                  wanted.extended_key_usage, wanted.is_ca)
+    answer = certder.leaf_matches(leaf, der_wanted) if der_wanted is not None else None
+    if answer is not None:
+        return answer
     cert = certs.load_cert(leaf)
     if cert.subject != issue.parse_subject(wanted.subject):
         return False

@@ -29,10 +29,12 @@ import re
 import sys
 from typing import Any, Dict, List, NamedTuple, Optional, Sequence, Set
 
+from ansible_collections.javasec.keystore.plugins.module_utils import _certder as certder
 from ansible_collections.javasec.keystore.plugins.module_utils import _certs as certs
 from ansible_collections.javasec.keystore.plugins.module_utils import _der as der
 from ansible_collections.javasec.keystore.plugins.module_utils import _files as files
 from ansible_collections.javasec.keystore.plugins.module_utils import _model as model
+from ansible_collections.javasec.keystore.plugins.module_utils._certder import Facts, read_facts
 from ansible_collections.javasec.keystore.plugins.module_utils._codec import now_ms
 
 
@@ -93,148 +95,9 @@ class Plan(NamedTuple):
 # ---- facts read from the DER ----------------------------------------------------------------
 
 
-class Facts(NamedTuple):
-    """What the planner reports or filters on; None where the DER holds something this reader leaves
-    to cryptography."""
-    subject: Optional[str]
-    not_after: Optional[datetime.datetime]
-    is_ca: Optional[bool]
-
-
-# cryptography's short names in RFC 4514 strings (the same list from 3.4 to today); others print as the OID
-# (keyed by the OID's DER content: a bundle has thousands of attributes to name)
-_ATTRIBUTE_NAMES = {
-    b'\x55\x04\x03': 'CN', b'\x55\x04\x07': 'L', b'\x55\x04\x08': 'ST', b'\x55\x04\x0a': 'O',
-    b'\x55\x04\x0b': 'OU', b'\x55\x04\x06': 'C', b'\x55\x04\x09': 'STREET',
-    b'\x09\x92\x26\x89\x93\xf2\x2c\x64\x01\x19': 'DC', b'\x09\x92\x26\x89\x93\xf2\x2c\x64\x01\x01': 'UID',
-}
-_UTF8, _PRINTABLE, _T61, _IA5, _BMP = 0x0C, 0x13, 0x14, 0x16, 0x1E
-_ASCII_ONLY = (_PRINTABLE, _T61, _IA5)
-_PRINTABLE_CHARS = re.compile(r"[A-Za-z0-9 '()+,\-./:=?]*\Z")
-_UTC_TIME = re.compile(r'\d{12}Z\Z')
-_GENERALIZED_TIME = re.compile(r'\d{14}Z\Z')
-_BASIC_CONSTRAINTS = b'\x55\x1d\x13'  # 2.5.29.19, as DER content
-
-
-def _tbs_fields(cert_der):
-    """(tag, content) of the TBSCertificate fields from the serial number on; DerError when it is not a
-    certificate's shape."""
-    outer = der.children(der.read(cert_der, der.SEQUENCE)[1])
-    if [tag for tag, dummy in outer] != [der.SEQUENCE, der.SEQUENCE, 0x03]:
-        raise der.DerError('not a certificate')
-    fields = der.children(outer[0][1])
-    if fields and fields[0][0] == 0xA0:
-        fields = fields[1:]
-    if [tag for tag, dummy in fields[:6]] != [der.INTEGER] + [der.SEQUENCE] * 5:
-        raise der.DerError('not a certificate')
-    return fields
-
-
-_NEEDS_ESCAPE = re.compile(r'[\\"+,;<>\x00]|\A[# ]| \Z')
-
-
-def _escape(value):
-    # cryptography's _escape_dn_value; a value of one space is escaped differently across its versions
-    if not _NEEDS_ESCAPE.search(value):
-        return value
-    for char in '\\"+,;<>':
-        value = value.replace(char, '\\' + char)
-    value = value.replace('\0', '\\00')
-    if value[:1] in ('#', ' '):
-        value = '\\' + value
-    if value[-1:] == ' ':
-        value = value[:-1] + '\\ '
-    return value
-
-
-def _attribute_value(tag, raw):
-    """The text cryptography makes of a name attribute, or None when its versions could differ on it."""
-    try:
-        if tag == _UTF8:
-            value = raw.decode('utf-8')
-        elif tag in _ASCII_ONLY:
-            # cryptography 3.4 (OpenSSL) reads T61String as Latin-1, later ones as UTF-8: ASCII reads alike
-            value = raw.decode('ascii')
-            if tag == _PRINTABLE and not _PRINTABLE_CHARS.match(value):
-                return None
-        elif tag == _BMP:
-            value = raw.decode('utf-16-be')
-            if any(ord(char) > 0xFFFF for char in value):
-                return None  # a surrogate pair: OpenSSL (cryptography 3.4) reads UCS-2
-        else:
-            return None  # UniversalString, VisibleString (3.4 refuses it), bit strings...: left to cryptography
-    except UnicodeDecodeError:
-        return None
-    return None if value == ' ' else value
-
-
-def _rfc4514(name):
-    """cryptography's Name.rfc4514_string() of a Name's content, or None (then cryptography answers)."""
-    out = []
-    for tag, rdn in der.children(name):
-        attributes = der.children(rdn) if tag == der.SET else []
-        if len(attributes) != 1 or attributes[0][0] != der.SEQUENCE:
-            return None  # multi-valued: cryptography 3.4 orders its attributes as a set iterates
-        parts = der.children(attributes[0][1])
-        if len(parts) != 2 or parts[0][0] != der.OID:
-            return None
-        value = _attribute_value(*parts[1])
-        if value is None:
-            return None
-        name = _ATTRIBUTE_NAMES.get(parts[0][1]) or der.read_oid(parts[0][1])
-        out.append('%s=%s' % (name, _escape(value)))
-    return ','.join(reversed(out))
-
-
-def _time(tag, raw):
-    text = raw.decode('ascii', 'replace')
-    if tag == 0x17 and _UTC_TIME.match(text):
-        year = int(text[:2])
-        year, rest = year + (1900 if year >= 50 else 2000), text[2:]
-    elif tag == 0x18 and _GENERALIZED_TIME.match(text):
-        year, rest = int(text[:4]), text[4:]
-    else:
-        return None
-    numbers = [int(rest[i:i + 2]) for i in range(0, 10, 2)]
-    try:
-        return datetime.datetime(year, *numbers, tzinfo=datetime.timezone.utc)
-    except ValueError:
-        return None
-
-
-def _is_ca(extra_fields):
-    found = []
-    for tag, content in extra_fields:
-        if tag == 0xA3:  # [3] extensions
-            for dummy, extension in der.children(der.read(content, der.SEQUENCE)[1], der.SEQUENCE):
-                parts = der.children(extension)
-                if parts and parts[0] == (der.OID, _BASIC_CONSTRAINTS):
-                    found.append(parts[-1])
-    if not found:
-        return False
-    if len(found) > 1 or found[0][0] != der.OCTET_STRING:
-        return None
-    items = der.children(der.read(found[0][1], der.SEQUENCE)[1])
-    if items and items[0][0] == 0x01:  # cA BOOLEAN; DER writes TRUE as FF and leaves a FALSE out
-        return True if items[0][1] == b'\xff' else None
-    return False
-
-
-def read_facts(cert_der: bytes, ca: bool = True) -> Facts:
-    """Subject (RFC 4514, as cryptography writes it), end of validity and (when ca) the CA flag, from
-    the DER alone."""
-    try:
-        fields = _tbs_fields(cert_der)
-        validity = der.children(fields[3][1])
-        not_after = _time(*validity[1]) if len(validity) == 2 else None
-        return Facts(_rfc4514(fields[4][1]), not_after, _is_ca(fields[6:]) if ca else None)
-    except der.DerError:
-        return Facts(None, None, None)
-
-
 def _is_certificate(data):
     try:
-        _tbs_fields(data)
+        certder.tbs_fields(data)
     except der.DerError:
         return False
     return True
