@@ -261,6 +261,8 @@ def _key_usage_bits(content: bytes) -> Optional[frozenset]:
     tag, bits = der.read(content)
     if tag != 0x03 or not bits or bits[0] > 7:
         return None
+    if bits[0] and (len(bits) == 1 or bits[-1] & ((1 << bits[0]) - 1)):
+        return None  # padding bits set: OpenSSL (cryptography 3.4) clears them, later versions refuse the certificate
     found = frozenset(index for index in range(8 * (len(bits) - 1))
                       if bits[1 + index // 8] & (0x80 >> (index % 8)))
     return None if any(index > 6 for index in found) else found

@@ -223,3 +223,16 @@ def test_unchanged_ca_signed_entry_reads_der_only(pki, monkeypatch):
     assert keyplan.renewal(leaf, 30, NOW).days_remaining > 0
     assert [c['sha256'] for c in certs.chain_summary(entry.chain)] == [certs.fingerprint(c) for c in pki.rsa_chain]
     assert certs.pem(leaf).startswith('-----BEGIN CERTIFICATE-----\n')
+
+
+def test_key_usage_with_padding_bits_is_left_to_cryptography():
+    # found by review: cryptography 3.4 (OpenSSL) clears the unused bits of the BIT STRING, later versions refuse the
+    # certificate; counting them gave 3.4 the opposite answer
+    cert_der = der_of(_cert(_name((NameOID.COMMON_NAME, u'app')),
+                            [(_ku(digital_signature=True, key_encipherment=True), True)]))
+    assert b'\x03\x02\x05\xa0' in cert_der
+    wanted = issue.wanted_der('CN=app', [], ['digitalSignature', 'keyEncipherment'], [], False)
+    assert certder.leaf_matches(cert_der, wanted) is True
+    padded = cert_der.replace(b'\x03\x02\x05\xa0', b'\x03\x02\x07\xa0')
+    assert certder.leaf_matches(padded, wanted) is None
+    assert certder.leaf_matches(padded, issue.wanted_der('CN=app', [], ['digitalSignature'], [], False)) is None
