@@ -23,8 +23,9 @@ A shared or busy machine moves a single pair by 20% (the same code measured 1.29
 --repeat 3 alternates three pairs and reports the median one.
 The Python running it needs ansible-core and cryptography; it is also the managed nodes' Python.
 Results: a table on stdout and JSON in benchmarks/results/fleet-<time>.json, with the seconds of every task of
-each run across all hosts (benchmarks/callback_plugins/fleet_task_times.py); --per-task prints the median
-re-run's.
+each run across all hosts (benchmarks/callback_plugins/fleet_task_times.py; --per-task prints the median
+re-run's) and the CPU seconds of each run (on 2 cores a fleet run is CPU-bound: CPU spent anywhere, controller
+or modules, is wall time).
 """
 
 from __future__ import absolute_import, division, print_function
@@ -35,6 +36,7 @@ import json
 import os
 import platform
 import re
+import resource
 import shutil
 import subprocess
 import sys
@@ -115,14 +117,16 @@ class Fleet:
         return env
 
     def play(self, label, argv):
-        """Wall seconds, recap, module executions and [task, seconds] of one ansible-playbook run."""
+        """Wall seconds, recap, module executions, [task, seconds] and CPU seconds (user + system of
+        ansible-playbook, its workers and the modules: this machine's 2 cores make a fleet run CPU-bound) of one
+        ansible-playbook run."""
         log = os.path.join(self.base, 'executions-%s.log' % label)
         times = os.path.join(self.base, 'tasks-%s.json' % label)
-        start = time.monotonic()
+        start, cpu_start = time.monotonic(), _children_cpu()
         proc = subprocess.run([ansible_bin('ansible-playbook'), '-i', self.inventory, '-e',
                                'ansible_python_interpreter=' + self.interpreter] + argv, env=self.env(log, times),
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True, check=False)
-        wall = time.monotonic() - start
+        wall, cpu = time.monotonic() - start, _children_cpu() - cpu_start
         hosts = recap(proc.stdout)
         if proc.returncode != 0 or sorted(hosts) != sorted(self.hosts + (['localhost'] if 'localhost' in hosts else [])):
             sys.stderr.write(proc.stdout[-4000:])
@@ -134,7 +138,7 @@ class Fleet:
             for line in handle:
                 name = os.path.basename(line.strip())[len('AnsiballZ_'):-len('.py')]
                 executions[name] = executions.get(name, 0) + 1
-        return wall, hosts, executions, tasks
+        return wall, hosts, executions, tasks, cpu
 
     def server_tls(self, label):
         return self.play(label, ['javasec.keystore.server_tls', '-e', '@' + self.extra])
@@ -148,6 +152,11 @@ class Fleet:
                 handle.write('    - name: stat %d\n      ansible.builtin.stat:\n        path: %s\n%s'
                              % (number, self.base, '      run_once: true\n' if number >= per_host else ''))
         return self.play(label, [playbook])
+
+
+def _children_cpu():
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def machine():
@@ -167,19 +176,20 @@ def bench(workdir, hosts, forks, repeat=1):
         raise SystemExit('the first run found hosts already set up: %s' % ', '.join(unchanged))
     pairs = []
     for number in range(repeat):
-        rerun, rerun_recap, rerun_exec, rerun_tasks = fleet.server_tls('rerun-%d' % number)
+        rerun, rerun_recap, rerun_exec, rerun_tasks, rerun_cpu = fleet.server_tls('rerun-%d' % number)
         changed = {host: counts['changed'] for host, counts in rerun_recap.items() if counts['changed']}
         if changed:
             raise SystemExit('the re-run changed something: %s' % changed)
         # the floor executes exactly as many modules: per host what every host ran, plus the run_once ones
         total = sum(rerun_exec.values())
         per_host = sum(count // hosts for count in rerun_exec.values())
-        floor, floor_recap, floor_exec, floor_tasks = fleet.floor(per_host, total - per_host * hosts, 'floor-%d' % number)
+        floor, floor_recap, floor_exec, floor_tasks, floor_cpu = fleet.floor(per_host, total - per_host * hosts, 'floor-%d' % number)
         if any(counts['changed'] for counts in floor_recap.values()) or sum(floor_exec.values()) != total:
             raise SystemExit('the floor ran %d modules, server_tls %d' % (sum(floor_exec.values()), total))
         if pairs and total != pairs[0]['executions']:
             raise SystemExit('re-run %d ran %d modules, re-run 0 %d' % (number, total, pairs[0]['executions']))
         pairs.append({'rerun_s': round(rerun, 2), 'floor_s': round(floor, 2), 'ratio': round(rerun / floor, 3),
+                      'rerun_cpu_s': round(rerun_cpu, 1), 'floor_cpu_s': round(floor_cpu, 1),
                       'executions': total, 'rerun_tasks': rerun_tasks, 'floor_tasks': floor_tasks})
     median = sorted(pairs, key=lambda pair: pair['ratio'])[(len(pairs) - 1) // 2]
     return {
@@ -238,6 +248,8 @@ def main():
             if len(row['pairs']) > 1:
                 print('%6s pairs (re-run s / floor s): %s' % ('', ', '.join(
                     '%.1f/%.1f=%.2fx' % (pair['rerun_s'], pair['floor_s'], pair['ratio']) for pair in row['pairs'])))
+            print('%6s CPU seconds (re-run / floor): %s' % ('', ', '.join(
+                '%.1f/%.1f' % (pair['rerun_cpu_s'], pair['floor_cpu_s']) for pair in row['pairs'])))
             sys.stdout.flush()
     finally:
         if args.keep:
