@@ -98,22 +98,31 @@ def _attribute_value(tag, raw):
     return None if value == ' ' else value
 
 
-def _rfc4514(name):
-    """cryptography's Name.rfc4514_string() of a Name's content, or None (then cryptography answers)."""
+def _single_valued(name):
+    """(attribute OID as DER content, value) of each RDN of a Name's content, or None when one is multi-valued
+    (cryptography 3.4 orders its attributes as a set iterates) or holds a value _attribute_value leaves alone."""
     out = []
     for tag, rdn in der.children(name):
         attributes = der.children(rdn) if tag == der.SET else []
         if len(attributes) != 1 or attributes[0][0] != der.SEQUENCE:
-            return None  # multi-valued: cryptography 3.4 orders its attributes as a set iterates
+            return None
         parts = der.children(attributes[0][1])
         if len(parts) != 2 or parts[0][0] != der.OID:
             return None
         value = _attribute_value(*parts[1])
         if value is None:
             return None
-        name = _ATTRIBUTE_NAMES.get(parts[0][1]) or der.read_oid(parts[0][1])
-        out.append('%s=%s' % (name, _escape(value)))
-    return ','.join(reversed(out))
+        out.append((parts[0][1], value))
+    return out
+
+
+def _rfc4514(name):
+    """cryptography's Name.rfc4514_string() of a Name's content, or None (then cryptography answers)."""
+    attributes = _single_valued(name)
+    if attributes is None:
+        return None
+    return ','.join(reversed(['%s=%s' % (_ATTRIBUTE_NAMES.get(oid) or der.read_oid(oid), _escape(value))
+                              for oid, value in attributes]))
 
 
 def _time(tag, raw):
@@ -281,28 +290,12 @@ class Wanted(NamedTuple):
     is_ca: bool
 
 
-def _subject_attributes(name: bytes) -> Optional[List[Tuple[str, str]]]:
-    out = []
-    for tag, rdn in der.children(name):
-        attributes = der.children(rdn) if tag == der.SET else []
-        if len(attributes) != 1 or attributes[0][0] != der.SEQUENCE:
-            return None
-        parts = der.children(attributes[0][1])
-        if len(parts) != 2 or parts[0][0] != der.OID:
-            return None
-        value = _attribute_value(*parts[1])
-        if value is None:
-            return None
-        out.append((der.read_oid(parts[0][1]), value))
-    return out
-
-
 def leaf_matches(cert_der: bytes, wanted: Wanted) -> Optional[bool]:
     """Whether the certificate carries the wanted subject, names, usages and CA flag, as _keyplan's
     cryptography comparison judges it; None when this reader cannot be sure (then cryptography decides)."""
     try:
         fields = tbs_fields(cert_der)
-        subject = _subject_attributes(fields[4][1])
+        subject = _single_valued(fields[4][1])
         extensions = _extensions(fields[6:])
         if subject is None or extensions is None:
             return None
@@ -314,5 +307,6 @@ def leaf_matches(cert_der: bytes, wanted: Wanted) -> Optional[bool]:
         return None
     if sans is None or is_ca is None or (_KEY_USAGE in extensions and key_usage is None):
         return None
-    return (tuple(subject) == wanted.subject and sorted(sans, key=repr) == sorted(wanted.sans, key=repr)
+    subject_oids = tuple((der.read_oid(oid), value) for oid, value in subject)
+    return (subject_oids == wanted.subject and sorted(sans, key=repr) == sorted(wanted.sans, key=repr)
             and key_usage == wanted.key_usage and eku == wanted.eku and is_ca == wanted.is_ca)
