@@ -281,12 +281,6 @@ def key_usage_extension(names):
     return x509.KeyUsage(**_key_usage_flags(names))
 
 
-# the dotted OIDs of ExtendedKeyUsageOID's names in EKU_NAMES
-_EKU_OIDS = {'SERVER_AUTH': '1.3.6.1.5.5.7.3.1', 'CLIENT_AUTH': '1.3.6.1.5.5.7.3.2', 'CODE_SIGNING': '1.3.6.1.5.5.7.3.3',
-             'EMAIL_PROTECTION': '1.3.6.1.5.5.7.3.4', 'TIME_STAMPING': '1.3.6.1.5.5.7.3.8',
-             'OCSP_SIGNING': '1.3.6.1.5.5.7.3.9'}
-
-
 def eku_extension(names):
     oids = []
     for name in names:
@@ -373,6 +367,10 @@ _EKU_NAMES = {
     '1.3.6.1.5.5.7.3.1': 'server_auth', '1.3.6.1.5.5.7.3.2': 'client_auth', '1.3.6.1.5.5.7.3.3': 'code_signing',
     '1.3.6.1.5.5.7.3.4': 'email_protection', '1.3.6.1.5.5.7.3.8': 'time_stamping', '1.3.6.1.5.5.7.3.9': 'ocsp_signing',
 }
+
+
+# the dotted OIDs of the ExtendedKeyUsageOID names that EKU_NAMES gives
+_EKU_OIDS = {name.upper(): oid for oid, name in _EKU_NAMES.items()}
 
 
 def eku_names(eku: 'x509.ExtendedKeyUsage') -> List[str]:
