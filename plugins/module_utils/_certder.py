@@ -159,14 +159,18 @@ def _is_ca(extra_fields):
     return False
 
 
+def _end_of_validity(fields):
+    """notAfter of tbs_fields' Validity, or None (DerError for a Validity that is not DER)."""
+    validity = der.children(fields[3][1])
+    return _time(*validity[1]) if len(validity) == 2 else None
+
+
 def read_facts(cert_der: bytes, ca: bool = True) -> Facts:
     """Subject (RFC 4514, as cryptography writes it), end of validity and (when ca) the CA flag, from
     the DER alone."""
     try:
         fields = tbs_fields(cert_der)
-        validity = der.children(fields[3][1])
-        not_after = _time(*validity[1]) if len(validity) == 2 else None
-        return Facts(_rfc4514(fields[4][1]), not_after, _is_ca(fields[6:]) if ca else None)
+        return Facts(_rfc4514(fields[4][1]), _end_of_validity(fields), _is_ca(fields[6:]) if ca else None)
     except der.DerError:
         return Facts(None, None, None)
 
@@ -177,20 +181,18 @@ def read_facts(cert_der: bytes, ca: bool = True) -> Facts:
 def not_after(cert_der: bytes) -> Optional[datetime.datetime]:
     """End of validity, or None."""
     try:
-        validity = der.children(tbs_fields(cert_der)[3][1])
+        return _end_of_validity(tbs_fields(cert_der))
     except der.DerError:
         return None
-    return _time(*validity[1]) if len(validity) == 2 else None
 
 
 def summary(cert_der: bytes) -> Optional[Tuple[str, str, datetime.datetime]]:
     """(subject, issuer, end of validity) as cryptography gives them (RFC 4514 strings), or None."""
     try:
         fields = tbs_fields(cert_der)
-        subject, issuer = _rfc4514(fields[4][1]), _rfc4514(fields[2][1])
+        subject, issuer, end = _rfc4514(fields[4][1]), _rfc4514(fields[2][1]), _end_of_validity(fields)
     except der.DerError:
         return None
-    end = not_after(cert_der)
     return None if subject is None or issuer is None or end is None else (subject, issuer, end)
 
 
