@@ -284,7 +284,7 @@ def _eku_oids(content: bytes) -> List[str]:
 
 
 class Wanted(NamedTuple):
-    """What a key_entry task asks of its leaf, as the DER holds it (see _issue.wanted_der)."""
+    """What a key_entry task asks of its leaf, as the DER holds it (see _wanted.wanted_der)."""
     subject: Tuple[Tuple[str, str], ...]  # (attribute OID, value) per single-valued RDN, in DER order
     sans: Tuple[Tuple[str, Any], ...]  # ('DNS', name) and ('IP', ip_address)
     key_usage: Optional[frozenset]  # bits; None: no KeyUsage extension wanted

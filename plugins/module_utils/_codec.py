@@ -20,9 +20,10 @@ from typing import Dict, Optional
 from ansible_collections.javasec.keystore.plugins.module_utils import _crypto_support as support
 from ansible_collections.javasec.keystore.plugins.module_utils import _der as der
 from ansible_collections.javasec.keystore.plugins.module_utils import _pkcs12 as p12
-from ansible_collections.javasec.keystore.plugins.module_utils._certs import load_cert, raw_names
+from ansible_collections.javasec.keystore.plugins.module_utils import _certs as certs
+from ansible_collections.javasec.keystore.plugins.module_utils._certs import raw_names
 from ansible_collections.javasec.keystore.plugins.module_utils._model import (
-    UNKNOWN_PASSWORD, CorruptStoreError, KeystoreError, Keystore, PrivateKeyEntry, Sealed, SecretKeyEntry,
+    UNKNOWN_PASSWORD, CorruptStoreError, Keystore, PrivateKeyEntry, Sealed, SecretKeyEntry,
     TrustedCertEntry, UnsupportedStoreError, WrongKeyPasswordError, WrongPasswordError, secret_key_info,
     wrap_secret_key)
 
@@ -33,11 +34,24 @@ JKS_MAGIC = b'\xfe\xed\xfe\xed'
 JCEKS_MAGIC = b'\xce\xce\xce\xce'
 
 
-def _jks_codec():
+def jks_codec():
     """The JKS/JCEKS codec, imported on first use: a task on a PKCS#12 store does not compile it (issue 11:
     every module execution compiles its module_utils from the AnsiballZ zip, which holds no bytecode)."""
     from ansible_collections.javasec.keystore.plugins.module_utils import _jks
     return _jks
+
+
+def _writing():
+    """_dump, imported on first use: a task that changes nothing writes nothing (issue 11: fleet cost)."""
+    from ansible_collections.javasec.keystore.plugins.module_utils import _dump
+    return _dump
+
+
+def __getattr__(name):
+    # codec.dump_bytes and codec.change_password, for their many callers (PEP 562)
+    if name in ('dump_bytes', 'change_password'):
+        return getattr(_writing(), name)
+    raise AttributeError("module %r has no attribute %r" % (__name__, name))
 
 
 def detect_type(data: bytes) -> str:
@@ -64,7 +78,7 @@ def _timestamp_from_key_id(key_id):
 
 
 def _load_jks(data, password, key_passwords):
-    jks = _jks_codec()
+    jks = jks_codec()
     try:
         raw = jks.loads(data, password, key_passwords)
     except jks.JksPasswordError:
@@ -129,15 +143,15 @@ def _load_pkcs12(data, password, key_passwords):
         raise CorruptStoreError('the PKCS#12 file is truncated or corrupt: %s' % exc)
     legacy = info.get('mac') == 'sha1' or info.get('cert_protection', p12.OID_PBES2) != p12.OID_PBES2
     store = Keystore('pkcs12', 'legacy' if legacy else 'modern')
-    certs = [b for b in bags if b.bag_type == p12.OID_CERT_BAG]
-    chain_certs = [b for b in certs if not b.trusted]
+    cert_bags = [b for b in bags if b.bag_type == p12.OID_CERT_BAG]
+    chain_certs = [b for b in cert_bags if not b.trusted]
     parsed = {}
 
     def parsed_cert(cert_der):
         """The cryptography object, or None for a certificate it cannot parse (kept as bytes)."""
         if cert_der not in parsed:
             try:
-                parsed[cert_der] = load_cert(cert_der)
+                parsed[cert_der] = certs.load_cert(cert_der)
             except ValueError:
                 parsed[cert_der] = None
         return parsed[cert_der]
@@ -213,7 +227,7 @@ def _load_pkcs12(data, password, key_passwords):
                 entry.plain = None
                 entry.sealed = Sealed('pkcs12', bag.raw)
             store.add(entry)
-    for bag in certs:
+    for bag in cert_bags:
         if bag.trusted:
             store.add(TrustedCertEntry(name_of(bag), bag.value, _timestamp_from_key_id(bag.local_key_id)))
         elif id(bag) not in used:
@@ -239,36 +253,6 @@ def now_ms() -> int:
     return int(time.time() * 1000)
 
 
-def _dump_jks(store, password):
-    jks = _jks_codec()
-    if store.extra_bags:
-        raise UnsupportedStoreError(
-            'the keystore holds %d PKCS#12 bag(s) that belong to no entry (for example certificates without '
-            'an alias); JKS cannot represent them, keep the store as PKCS12' % len(store.extra_bags))
-    items = []
-    for entry in store.entries.values():
-        stamp = entry.timestamp if entry.timestamp is not None else now_ms()
-        if isinstance(entry, PrivateKeyEntry):
-            if entry.key_der is None:
-                if entry.sealed.store_type != 'jks':
-                    raise KeystoreError('the key of alias "%s" cannot be decrypted with the store password, so it '
-                                        'cannot be converted; give its key password' % entry.alias)
-                protected = entry.sealed.blob
-            else:
-                key_password = entry.key_password if entry.key_password is not None else password
-                protected = jks.protect_key(entry.key_der, key_password)
-            items.append(jks.PrivateKeyEntry(entry.alias, stamp, protected, entry.chain, None))
-        elif isinstance(entry, TrustedCertEntry):
-            items.append(jks.TrustedCertEntry(entry.alias, stamp, entry.cert))
-        else:
-            raise UnsupportedStoreError('JKS cannot hold the secret key entry "%s"; keep the store as PKCS12'
-                                        % entry.alias)
-    try:
-        return jks.dumps(items, password)
-    except jks.JksUnsupportedError as exc:
-        raise UnsupportedStoreError('cannot write JKS: %s' % exc)
-
-
 def check_pkcs12_password(password: str, option: str = 'password') -> None:
     """Refuse a PKCS12 password Java cannot use, naming option (never the value).
 
@@ -281,89 +265,3 @@ def check_pkcs12_password(password: str, option: str = 'password') -> None:
             '%s has a character Java cannot use in a PKCS12 password: only printable ASCII (0x20-0x7E) works; a '
             'control character (a trailing newline, a tab, DEL) or a non-ASCII character makes a store that '
             'keytool and Java cannot open' % option)
-
-
-def _dump_pkcs12(store, password, encryption, password_option='password'):
-    check_pkcs12_password(password, password_option)
-    scheme = p12.key_scheme(encryption)
-    key_bags, cert_bags, written_chain = [], [], set()
-    key_ids = set()
-
-    def unique_key_id(entry):
-        key_id = entry.local_key_id
-        if key_id is None or key_id in key_ids:
-            stamp = entry.timestamp if entry.timestamp is not None else now_ms()
-            key_id = ('Time %d' % stamp).encode('ascii')
-            while key_id in key_ids:
-                stamp += 1
-                key_id = ('Time %d' % stamp).encode('ascii')
-        key_ids.add(key_id)
-        return key_id
-
-    for entry in store.entries.values():
-        if isinstance(entry, PrivateKeyEntry):
-            if entry.key_der is None:
-                if entry.sealed.store_type != 'pkcs12':
-                    raise KeystoreError('the key of alias "%s" is protected by a password other than the store '
-                                        'password and PKCS12 cannot hold it; give its key password so it can be '
-                                        're-protected' % entry.alias)
-                epki = entry.sealed.blob
-            else:
-                if entry.key_password is not None and entry.key_password != password:
-                    raise KeystoreError('PKCS12 keystores cannot protect the key of alias "%s" with a password '
-                                        'other than the store password (Java does not support it)' % entry.alias)
-                epki = p12.encrypt_epki(entry.key_der, password, scheme)
-            key_id = unique_key_id(entry)
-            key_bags.append(p12.key_bag(epki, entry.alias, key_id))
-            if entry.chain:
-                cert_bags.append(p12.cert_bag(entry.chain[0], entry.alias, key_id))
-                for cert in entry.chain[1:]:
-                    if cert not in written_chain:
-                        written_chain.add(cert)
-                        cert_bags.append(p12.cert_bag(cert))
-        elif isinstance(entry, SecretKeyEntry):
-            if entry.plain is None:
-                if entry.sealed.store_type != 'pkcs12':
-                    raise KeystoreError('the secret key "%s" cannot be decrypted, so it cannot be converted'
-                                        % entry.alias)
-                key_bags.append(entry.sealed.blob)
-                continue
-            epki = p12.encrypt_epki(entry.plain, password, scheme)
-            key_bags.append(p12.secret_bag(epki, entry.alias, unique_key_id(entry)))
-        elif isinstance(entry, TrustedCertEntry):
-            cert_bags.append(p12.cert_bag(entry.cert, entry.alias, None, trusted=True))
-    for raw, encrypted in store.extra_bags:
-        (cert_bags if encrypted else key_bags).append(raw)
-    return p12.dump(key_bags, cert_bags, password, encryption)
-
-
-def dump_bytes(store: Keystore, password: str, store_type: Optional[str] = None,
-               encryption: Optional[str] = None, password_option: str = 'password') -> bytes:
-    """Serialize the store (as store_type, default its own type); password_option names the option the
-    password came from in the error about a password PKCS12 cannot take."""
-    store_type = store_type or store.store_type
-    if store_type == 'jks':
-        return _dump_jks(store, password)
-    if store_type == 'pkcs12':
-        return _dump_pkcs12(store, password, encryption or store.encryption, password_option)
-    if store_type == 'jceks':
-        raise UnsupportedStoreError('writing JCEKS keystores is not supported; convert the store to PKCS12 '
-                                    '(store_type: pkcs12) or JKS')
-    raise UnsupportedStoreError('unknown keystore type %s' % store_type)
-
-
-def change_password(store: Keystore, new_password: str) -> Keystore:
-    """Prepare store for a new store password.
-
-    Keys protected by the store password follow it (dump_bytes re-protects them); JKS keys with a
-    password of their own keep it. A PKCS#12 key the old password could not open cannot follow.
-    """
-    for entry in store.entries.values():
-        sealed = (isinstance(entry, PrivateKeyEntry) and entry.key_der is None) or \
-            (isinstance(entry, SecretKeyEntry) and entry.plain is None)
-        if sealed and store.store_type == 'pkcs12':
-            raise KeystoreError('the key of alias "%s" cannot be decrypted with the store password, so it cannot '
-                                'be re-protected with the new one' % entry.alias)
-        if isinstance(entry, PrivateKeyEntry) and entry.key_password == new_password:
-            entry.key_password = None
-    return store

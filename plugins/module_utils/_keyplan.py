@@ -10,6 +10,10 @@ small named tuple with the warnings the module should show; it never touches a f
 Errors are KeystoreError subclasses whose messages never hold a secret.
 
 PRIVATE: this is not a public API of the collection and may change at any time.
+
+Here: key_entry's options and generating planner, and what a run that changes nothing needs. The planners of
+given material (imports, CA replies, store-level changes) are in _chainplan, reached from here (keyplan.plan_reply
+...) and imported on first use (issue 11: fleet cost).
 """
 
 from __future__ import absolute_import, division, print_function
@@ -21,48 +25,35 @@ from typing import Any, List, Mapping, NamedTuple, Optional, Sequence, Tuple, Un
 from ansible_collections.javasec.keystore.plugins.module_utils import _certder as certder
 from ansible_collections.javasec.keystore.plugins.module_utils import _certs as certs
 from ansible_collections.javasec.keystore.plugins.module_utils import _codec as codec
-from ansible_collections.javasec.keystore.plugins.module_utils import _issue as issue
+from ansible_collections.javasec.keystore.plugins.module_utils import _der as der
 from ansible_collections.javasec.keystore.plugins.module_utils import _model as model
+from ansible_collections.javasec.keystore.plugins.module_utils._wanted import (
+    check_rsa_key_size, check_validity_days, wanted_der)
 
 Text = Union[bytes, str]
 
 
-# ---- a key's chain from given certificates (key_entry imports, cert_reply) --------------------------
+def _chains():
+    """_chainplan, imported on first use (see its docstring)."""
+    from ansible_collections.javasec.keystore.plugins.module_utils import _chainplan
+    return _chainplan
 
 
-def trusted_certs(store: model.Keystore) -> List[bytes]:
-    """The certificates of the store's trusted entries, in store order."""
-    return [e.cert for e in store.entries.values() if isinstance(e, model.TrustedCertEntry)]
+def __getattr__(name):
+    # keyplan.plan_import, plan_reply, plan_store and the rest of _chainplan, for their callers (PEP 562)
+    if name.startswith('__'):
+        raise AttributeError(name)
+    try:
+        return getattr(_chains(), name)
+    except AttributeError:
+        raise AttributeError("module %r has no attribute %r" % (__name__, name))
 
 
-def certificates_of(texts: Sequence[Tuple[str, Text]]) -> List[bytes]:
-    """DER certificates of (option, PEM or DER) pairs, in order; errors name the option."""
-    out: List[bytes] = []
-    for option, text in texts:
-        out.extend(certs.load_certificates(text, option))
-    return out
-
-
-def _public_key_of(cert_der: bytes) -> bytes:
-    return certs.public_der(certs.cert_public_key(certs.load_cert(cert_der)))
-
-
-def chain_for_key(public_key: bytes, given: Sequence[bytes], more: Sequence[bytes], validate: bool = True,
-                  what: str = 'certificate', extra_source: str = 'ca_path',
-                  allow_expired: bool = True) -> Optional[List[bytes]]:
-    """The chain, leaf first, of the key whose SubjectPublicKeyInfo (DER) is public_key, or None when no
-    certificate of given carries it.
-
-    The leaf is the first of given that carries the key; issuers are looked for in given, then in more,
-    in that order: the first valid issuer wins, so the order decides between two certificates of one CA
-    (re-issued or cross-signed with the same key).
-    """
-    leaf = next((c for c in given if _public_key_of(c) == public_key), None)
-    if leaf is None:
-        return None
-    if not allow_expired:
-        certs.check_validity(leaf, what)
-    return certs.complete_chain(leaf, list(given) + list(more), validate, what, extra_source)
+def _issue():
+    """_issue, imported on first use: only a task that makes a key or a certificate needs it, and every module run
+    compiles what it imports from the AnsiballZ zip, twice (issue 11: fleet cost)."""
+    from ansible_collections.javasec.keystore.plugins.module_utils import _issue as issue
+    return issue
 
 
 # ---- key_entry ----------------------------------------------------------------------------------------
@@ -234,6 +225,7 @@ def _generated(wanted: KeyOptions, key: Any = None, existing_key_der: Optional[b
     """A plan without reason: the key (key, or a new one) and its self-signed certificate for the options."""
     if wanted.subject is None:
         raise model.KeystoreError('subject is required to generate a key entry')
+    issue = _issue()
     warnings: Tuple[str, ...] = ()
     if key is None:
         key = issue.generate_key(wanted.key_type, wanted.rsa_key_size, wanted.ec_curve)
@@ -264,11 +256,12 @@ def _cert_matches(wanted: KeyOptions, leaf: bytes) -> bool:
     then needs no cryptography X.509, issue 11), else by cryptography; both give the same answers
     (tests/unit/plugins/module_utils/test_certder.py).
     """
-    der_wanted = issue.wanted_der(wanted.subject, wanted.subject_alt_names, wanted.key_usage,
-                                  wanted.extended_key_usage, wanted.is_ca)
+    der_wanted = wanted_der(wanted.subject, wanted.subject_alt_names, wanted.key_usage,
+                            wanted.extended_key_usage, wanted.is_ca)
     answer = certder.leaf_matches(leaf, der_wanted) if der_wanted is not None else None
     if answer is not None:
         return answer
+    issue = _issue()
     cert = certs.load_cert(leaf)
     if cert.subject != issue.parse_subject(wanted.subject):
         return False
@@ -299,6 +292,19 @@ def leaf_matches(leaf: bytes, params: Mapping[str, Any]) -> bool:
     return wanted.subject is None or _cert_matches(wanted, leaf)
 
 
+def _self_issued(cert_der: bytes) -> bool:
+    """Whether a certificate names itself as its issuer. From the DER when both names are the same bytes, as in
+    every certificate keytool or this engine signs itself; else as cryptography compares names (issue 11: a
+    self-signed entry that changes nothing then needs no cryptography X.509)."""
+    try:
+        issuer, subject = certs.raw_names(cert_der)
+        if issuer == subject:
+            return True
+    except der.DerError:
+        pass  # cert_info reports bytes that are no certificate (self_signed None)
+    return bool(certs.cert_info(cert_der)['self_signed'])
+
+
 def plan_generate(entry: Optional[model.PrivateKeyEntry], wanted: KeyOptions,
                   now: Optional[datetime.datetime] = None) -> KeyPlan:
     """Create, rekey or renew a self-signed entry as keytool -genkeypair/-selfcert would.
@@ -306,15 +312,15 @@ def plan_generate(entry: Optional[model.PrivateKeyEntry], wanted: KeyOptions,
     A CA-signed entry is never replaced without force: it is only reported (warning, or needs_renewal).
     """
     # before anything is compared, so that a task that cannot work fails on every run, not only the first
-    issue.check_validity_days(wanted.validity_days)
+    check_validity_days(wanted.validity_days)
     if wanted.key_type == 'rsa':
-        issue.check_rsa_key_size(wanted.rsa_key_size)
+        check_rsa_key_size(wanted.rsa_key_size)
     if entry is None or wanted.force:
         return _generated(wanted)._replace(reason='created' if entry is None else 'rekeyed')
     if not entry.chain:
         return _generated(wanted)._replace(reason='rekeyed')
     leaf = entry.chain[0]
-    self_signed = len(entry.chain) == 1 and certs.cert_info(leaf)['self_signed']
+    self_signed = len(entry.chain) == 1 and _self_issued(leaf)
     if not _key_matches(wanted, leaf):
         if not self_signed:
             return UNCHANGED._replace(warnings=(
@@ -326,6 +332,7 @@ def plan_generate(entry: Optional[model.PrivateKeyEntry], wanted: KeyOptions,
     expiring = wanted.renew_before_days is not None and days_left(leaf, now) < wanted.renew_before_days
     if expiring and wanted.rekey:
         if wanted.subject is None:
+            issue = _issue()
             key = issue.generate_key(wanted.key_type, wanted.rsa_key_size, wanted.ec_curve)
             return KeyPlan('rekeyed', certs.private_key_der(key),
                            [issue.renew_self_signed(leaf, key, wanted.validity_days, wanted.signature_algorithm)],
@@ -338,55 +345,9 @@ def plan_generate(entry: Optional[model.PrivateKeyEntry], wanted: KeyOptions,
         key = certs.load_key(entry.key_der)
         if wanted.subject is None:
             return KeyPlan('renewed', entry.key_der,
-                           [issue.renew_self_signed(leaf, key, wanted.validity_days, wanted.signature_algorithm)])
+                           [_issue().renew_self_signed(leaf, key, wanted.validity_days, wanted.signature_algorithm)])
         return _generated(wanted, key, entry.key_der)._replace(reason='renewed' if expiring else 'chain_updated')
     return UNCHANGED
-
-
-def _source_key(material: KeyMaterial) -> model.PrivateKeyEntry:
-    """The one private key entry of src_path (src_alias picks one when there are several)."""
-    keys = [e for e in material.source.entries.values() if isinstance(e, model.PrivateKeyEntry)]
-    chosen = keys
-    if material.source_alias:
-        chosen = [e for e in keys if e.alias.lower() == material.source_alias.lower()]
-    if len(chosen) != 1:
-        raise model.KeystoreError('%s holds %s; set src_alias to one of: %s' % (
-            material.source_path, 'no such private key entry' if not chosen else '%d private key entries' % len(chosen),
-            ', '.join(e.alias for e in keys)))
-    if chosen[0].key_der is None:
-        raise model.WrongKeyPasswordError('the key of "%s" in %s cannot be decrypted with src_password'
-                                          % (chosen[0].alias, material.source_path))
-    return chosen[0]
-
-
-def plan_import(store: model.Keystore, entry: Optional[model.PrivateKeyEntry], material: KeyMaterial) -> KeyPlan:
-    """Import a key with its chain, completed from the given certificates, src_path's and the store's trusted
-    entries, and ca_path. From src_path, the chain options only add issuers."""
-    pool: List[bytes] = []
-    if material.source is not None:
-        source_entry = _source_key(material)
-        key_der, given = source_entry.key_der, list(source_entry.chain)
-        pool.extend(trusted_certs(material.source))
-        pool.extend(certificates_of(material.certificates))
-    else:
-        key_der = certs.load_private_key(material.key, material.passphrase)
-        given = certificates_of(material.certificates)
-        if not given:
-            raise model.CertificateInputError('importing a key needs its certificate (certificate or certificate_path)')
-    if material.ca is not None:
-        pool.extend(certs.load_certificates(material.ca, 'ca_path'))
-    public_key = certs.public_der(certs.load_key(key_der).public_key())
-    chain = chain_for_key(public_key, given, pool + trusted_certs(store), material.validate_chain,
-                          'the imported certificate')
-    if chain is None:
-        raise model.CertificateInputError('the private key does not match the certificate: none of the %d given '
-                                          'certificate(s) carries its public key' % len(given))
-    if entry is None:
-        return KeyPlan('created', key_der, chain)
-    same_key = bool(entry.chain) and _public_key_of(entry.chain[0]) == public_key
-    if same_key and entry.chain == chain:
-        return UNCHANGED
-    return KeyPlan('chain_updated' if same_key else 'rekeyed', key_der, chain)
 
 
 def apply_key_plan(store: model.Keystore, alias: str, plan: KeyPlan,
@@ -396,126 +357,3 @@ def apply_key_plan(store: model.Keystore, alias: str, plan: KeyPlan,
                                   key_password=key_password)
     store.add(entry, replace=True)
     return entry
-
-
-# ---- cert_reply ---------------------------------------------------------------------------------------
-
-
-class ReplyPlan(NamedTuple):
-    """reason is chain_updated when the reply changes the entry's chain, else None; chain is the entry's
-    chain after the task, leaf first."""
-    reason: Optional[str]
-    chain: List[bytes]
-
-
-def plan_reply(store: model.Keystore, alias: str, given: Sequence[bytes], pool: Sequence[bytes] = (),
-               validate: bool = True, allow_expired: bool = False, path: str = 'the keystore') -> ReplyPlan:
-    """Install a CA reply (keytool -importcert on a key entry): its leaf must carry the entry's key; issuers
-    come from the reply, the store's trusted entries, then pool (truststore_path)."""
-    entry = store.get(alias)
-    if not isinstance(entry, model.PrivateKeyEntry) or not entry.chain:
-        raise model.KeystoreError('alias "%s" is not a private key entry of %s' % (alias, path))
-    chain = chain_for_key(_public_key_of(entry.chain[0]), given, trusted_certs(store) + list(pool), validate,
-                          'the CA reply', 'truststore_path', allow_expired)
-    if chain is None:
-        subjects = ', '.join('"%s"' % certs.load_cert(c).subject.rfc4514_string() for c in given)
-        raise model.CertificateInputError('the reply is not for the key of alias "%s": none of its certificates '
-                                          '(%s) carries that public key' % (alias, subjects))
-    return ReplyPlan('chain_updated' if chain != entry.chain else None, chain)
-
-
-def apply_reply(store: model.Keystore, alias: str, plan: ReplyPlan) -> None:
-    if plan.reason is not None:
-        entry = store.get(alias)
-        entry.chain = list(plan.chain)
-        entry.timestamp = codec.now_ms()
-
-
-# ---- keystore -----------------------------------------------------------------------------------------
-
-
-class Opened(NamedTuple):
-    """The store as read (None when force replaces an unreadable one) and the password that opened it."""
-    store: Optional[model.Keystore]
-    password: Optional[str]
-    warnings: Tuple[str, ...] = ()
-
-
-def open_store(data: bytes, path: str, password: str, new_password: Optional[str] = None,
-               key_passwords: Optional[Mapping[str, str]] = None, force: bool = False) -> Opened:
-    """Read an existing store with password, or with new_password (a password change that already ran).
-
-    An unreadable store is an error of its own type naming path, unless force: then it is to be replaced.
-    """
-    try:
-        return Opened(codec.load_bytes(data, password, key_passwords), password)
-    except model.WrongPasswordError as exc:
-        first_error: model.KeystoreError = exc
-        if new_password is not None:
-            try:
-                return Opened(codec.load_bytes(data, new_password, key_passwords), new_password)
-            except model.KeystoreError:
-                pass  # the first error says more: the store is not one new_password opens either
-    except model.KeystoreError as exc:
-        first_error = exc
-    if not force:
-        raise type(first_error)('%s: %s (set force=true to replace it with an empty store)' % (path, first_error))
-    return Opened(None, None, ('%s could not be read (%s); it is replaced by an empty store because force=true'
-                               % (path, first_error),))
-
-
-class StorePlan(NamedTuple):
-    """How to write the store: as store_type, with encryption (PKCS12) and password; write is False when
-    the file already is what the task asks."""
-    store: model.Keystore
-    store_type: str
-    encryption: str
-    password: str
-    write: bool
-    converted_from: Optional[str] = None
-    password_changed: bool = False
-    warnings: Tuple[str, ...] = ()
-
-
-def _drop_own_key_passwords(store: model.Keystore) -> List[str]:
-    """Java's PKCS12 protects every key with the store password: keys with a password of their own lose it."""
-    warnings = []
-    for entry in store.entries.values():
-        if isinstance(entry, model.PrivateKeyEntry) and entry.key_der is not None and entry.key_password is not None:
-            entry.key_password = None
-            warnings.append('the key of alias "%s" had its own password; PKCS12 protects it with the store password'
-                            % entry.alias)
-    return warnings
-
-
-def plan_store(before: Optional[model.Keystore], opened_with: Optional[str], password: str,
-               new_password: Optional[str] = None, store_type: Optional[str] = None,
-               encryption: Optional[str] = None) -> StorePlan:
-    """Create (before is None), convert, re-encrypt or re-password a store.
-
-    before is changed in place into what will be written (keys follow the new password; a converted
-    PKCS12 cannot keep a key's own password): take its summary for the diff first.
-    """
-    store = before if before is not None else model.Keystore(store_type or 'pkcs12', encryption or 'modern')
-    target_type = store_type or store.store_type
-    target_encryption = encryption or store.encryption
-    target_password = new_password if new_password is not None else password
-    if target_type == 'pkcs12':
-        # Also when nothing is to be written: a store with such a password is one Java cannot open.
-        codec.check_pkcs12_password(target_password, 'new_password' if new_password is not None else 'password')
-    write, converted_from, password_changed, warnings = before is None, None, False, []
-    if before is not None:
-        if target_type != before.store_type:
-            converted_from, write = before.store_type, True
-            if target_type == 'pkcs12':
-                warnings.extend(_drop_own_key_passwords(store))
-        if target_type == 'pkcs12' and target_encryption != before.encryption:
-            write = True
-        if target_password != opened_with:
-            write = password_changed = True
-            codec.change_password(store, target_password)
-    if write and target_type == 'jceks':
-        raise model.UnsupportedStoreError('writing JCEKS keystores is not supported; set store_type to pkcs12 or jks '
-                                          'to convert the store')
-    return StorePlan(store, target_type, target_encryption, target_password, write, converted_from,
-                     password_changed, tuple(warnings))

@@ -21,8 +21,10 @@ from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 from ansible_collections.javasec.keystore.plugins.module_utils import _certder as certder
 from ansible_collections.javasec.keystore.plugins.module_utils import _certs as certs
+from ansible_collections.javasec.keystore.plugins.module_utils import _certparse as certparse
 from ansible_collections.javasec.keystore.plugins.module_utils import _codec as codec
 from ansible_collections.javasec.keystore.plugins.module_utils import _issue as issue
+from ansible_collections.javasec.keystore.plugins.module_utils._wanted import wanted_der
 from ansible_collections.javasec.keystore.plugins.module_utils import _keyplan as keyplan
 from ansible_collections.javasec.keystore.plugins.module_utils import _model as model
 from ansible_collections.javasec.keystore.tests.unit.plugins.keystore_helpers import der_of, key_der_of
@@ -35,9 +37,9 @@ def _forbid_x509(monkeypatch):
     """Make any X.509 parse through the engine fail the test."""
     def forbidden(*args, **kwargs):
         raise AssertionError('X.509 parsed on a path that must read DER only')
+    # where they are defined: certs.load_cert and the engine's own calls all reach these
     for name in ('load_cert', 'load_certificates', 'derive_alias', 'build_chain'):
-        monkeypatch.setattr(certs, name, forbidden)
-    monkeypatch.setattr(codec, 'load_cert', forbidden)
+        monkeypatch.setattr(certparse, name, forbidden)
 
 
 def _cert(name, extensions=(), key=KEY, days=30):
@@ -130,7 +132,7 @@ def test_leaf_matches_as_cryptography_judges(monkeypatch):
         for subject, sans, ku, eku, is_ca in WANTED:
             wanted = keyplan.KeyOptions(subject=subject, subject_alt_names=sans, key_usage=ku,
                                         extended_key_usage=eku, is_ca=is_ca)
-            der_wanted = issue.wanted_der(subject, sans, ku, eku, is_ca)
+            der_wanted = wanted_der(subject, sans, ku, eku, is_ca)
             fast = certder.leaf_matches(leaf, der_wanted) if der_wanted is not None else None
             case = (subject_case, extension_case, subject, sans, ku, eku, is_ca)
             try:
@@ -164,12 +166,12 @@ def test_leaf_matches_as_cryptography_judges(monkeypatch):
     ('', [], [], [], False),
 ])
 def test_what_the_reader_leaves_to_cryptography(wanted):
-    assert issue.wanted_der(*wanted) is None
+    assert wanted_der(*wanted) is None
 
 
 def test_common_wanted_in_der_terms():
-    wanted = issue.wanted_der('CN=h000', ['DNS:h000', 'IP:10.0.0.5'], ['digitalSignature', 'keyEncipherment'],
-                              ['serverAuth', 'clientAuth'], False)
+    wanted = wanted_der('CN=h000', ['DNS:h000', 'IP:10.0.0.5'], ['digitalSignature', 'keyEncipherment'],
+                        ['serverAuth', 'clientAuth'], False)
     assert wanted == certder.Wanted((('2.5.4.3', 'h000'),), (('DNS', 'h000'), ('IP', ipaddress.ip_address('10.0.0.5'))),
                                     frozenset([0, 2]), ('1.3.6.1.5.5.7.3.1', '1.3.6.1.5.5.7.3.2'), False)
 
@@ -231,8 +233,8 @@ def test_key_usage_with_padding_bits_is_left_to_cryptography():
     cert_der = der_of(_cert(_name((NameOID.COMMON_NAME, u'app')),
                             [(_ku(digital_signature=True, key_encipherment=True), True)]))
     assert b'\x03\x02\x05\xa0' in cert_der
-    wanted = issue.wanted_der('CN=app', [], ['digitalSignature', 'keyEncipherment'], [], False)
+    wanted = wanted_der('CN=app', [], ['digitalSignature', 'keyEncipherment'], [], False)
     assert certder.leaf_matches(cert_der, wanted) is True
     padded = cert_der.replace(b'\x03\x02\x05\xa0', b'\x03\x02\x07\xa0')
     assert certder.leaf_matches(padded, wanted) is None
-    assert certder.leaf_matches(padded, issue.wanted_der('CN=app', [], ['digitalSignature'], [], False)) is None
+    assert certder.leaf_matches(padded, wanted_der('CN=app', [], ['digitalSignature'], [], False)) is None

@@ -23,6 +23,7 @@ import pytest
 
 from ansible_collections.javasec.keystore.plugins.module_utils import _der as der
 from ansible_collections.javasec.keystore.plugins.module_utils import _certs as certs
+from ansible_collections.javasec.keystore.plugins.module_utils import _certparse as certparse
 from ansible_collections.javasec.keystore.plugins.module_utils import _codec as codec
 from ansible_collections.javasec.keystore.plugins.module_utils import _files as files
 from ansible_collections.javasec.keystore.plugins.module_utils import _model as model
@@ -643,7 +644,7 @@ def test_cert_info_of_a_key_this_cryptography_cannot_load(pki, monkeypatch):
         def public_key(self):
             raise UnsupportedAlgorithm('no such key type here')
 
-    monkeypatch.setattr(certs, 'load_cert', lambda data: NoKey(load_der_x509_certificate(data)))
+    monkeypatch.setattr(certparse, 'load_cert', lambda data: NoKey(load_der_x509_certificate(data)))
     info = certs.cert_info(der_of(pki.root), pki.now)
     assert info['public_key_algorithm'] == '1.2.840.10045.2.1'  # id-ecPublicKey (the root's key is EC)
     assert info['public_key_size'] is None

@@ -21,6 +21,7 @@ from ansible_collections.javasec.keystore.plugins.module_utils import _der as de
 from ansible_collections.javasec.keystore.plugins.module_utils import _codec as codec
 from ansible_collections.javasec.keystore.plugins.module_utils import _model as model
 from ansible_collections.javasec.keystore.plugins.module_utils import _pkcs12 as p12
+from ansible_collections.javasec.keystore.plugins.module_utils import _pkcs12_write as p12_write
 
 from ansible_collections.javasec.keystore.tests.unit.plugins.keystore_helpers import (
     STORE_PASSWORD, der_of, key_der_of, pem_of)
@@ -98,7 +99,7 @@ def test_kdf_matches_openssl(hash_name, password, salt, purpose, iterations, siz
 def fixed_random(monkeypatch):
     """Deterministic salts and IVs (os.urandom), so that wrong-password checks cannot flake."""
     rng = random.Random(20240501)
-    monkeypatch.setattr(p12.os, 'urandom', lambda n: bytes(bytearray(rng.getrandbits(8) for dummy in range(n))))
+    monkeypatch.setattr(p12_write.os, 'urandom', lambda n: bytes(bytearray(rng.getrandbits(8) for dummy in range(n))))
     return rng
 
 

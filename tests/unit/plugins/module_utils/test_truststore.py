@@ -23,6 +23,7 @@ from cryptography.x509.name import _ASN1Type
 from cryptography.x509.oid import NameOID, ObjectIdentifier
 
 from ansible_collections.javasec.keystore.plugins.module_utils import _certs as certs
+from ansible_collections.javasec.keystore.plugins.module_utils import _certparse as certparse
 from ansible_collections.javasec.keystore.plugins.module_utils import _codec as codec
 from ansible_collections.javasec.keystore.plugins.module_utils import _der as der
 from ansible_collections.javasec.keystore.plugins.module_utils import _model as model
@@ -57,8 +58,9 @@ def no_x509(monkeypatch):
     """Make any X.509 parse through the engine fail the test: what the no-op path must never do."""
     def forbidden(*args, **kwargs):
         raise AssertionError('X.509 parsed on a path that must compare DER only')
+    # where they are defined: certs.load_cert and the engine's own calls all reach these
     for name in ('load_cert', 'load_certificates', 'derive_alias', 'build_chain'):
-        monkeypatch.setattr(certs, name, forbidden)
+        monkeypatch.setattr(certparse, name, forbidden)
 
 
 # ---- inputs ------------------------------------------------------------------------------
