@@ -24,19 +24,12 @@ from ansible_collections.javasec.keystore.plugins.module_utils import _crypto_su
 from ansible_collections.javasec.keystore.plugins.module_utils import _der as der
 from ansible_collections.javasec.keystore.plugins.module_utils._certs import (
     PEM_CERT, fingerprint, iso_date, raw_spki, to_bytes)
+# cryptography's modules, imported on first use (see _crypto_support.LazyModule); missing cryptography is
+# reported once, by _crypto_support.dependency_problem()
+from ansible_collections.javasec.keystore.plugins.module_utils._crypto_support import (
+    dsa, ec, ed448, ed25519, rsa, serialization, x509)
 from ansible_collections.javasec.keystore.plugins.module_utils._model import (
     CertificateInputError, Entry, PrivateKeyEntry, SecretKeyEntry, TrustedCertEntry, secret_key_info)
-
-
-# Imported on first use (see _crypto_support.LazyModule); missing cryptography is reported once, by
-# _crypto_support.dependency_problem().
-x509 = support.x509
-serialization = support.serialization
-dsa = support.dsa
-ec = support.ec
-ed448 = support.ed448
-ed25519 = support.ed25519
-rsa = support.rsa
 
 
 def parse_errors():

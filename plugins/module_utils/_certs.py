@@ -23,6 +23,7 @@ from collections import OrderedDict
 from typing import Any, Dict, Optional, Tuple
 
 from ansible_collections.javasec.keystore.plugins.module_utils import _certder as certder
+from ansible_collections.javasec.keystore.plugins.module_utils import _crypto_support as support
 from ansible_collections.javasec.keystore.plugins.module_utils import _der as der
 from ansible_collections.javasec.keystore.plugins.module_utils._model import Entry, Keystore, PrivateKeyEntry, TrustedCertEntry
 
@@ -33,14 +34,8 @@ def _parsing():
     return _certparse
 
 
-def __getattr__(name):
-    # certs.load_cert and the rest of _certparse, for the many callers that know them here (PEP 562)
-    if name.startswith('__'):
-        raise AttributeError(name)
-    try:
-        return getattr(_parsing(), name)
-    except AttributeError:
-        raise AttributeError("module %r has no attribute %r" % (__name__, name))
+# certs.load_cert and the rest of _certparse, for the many callers that know them here
+__getattr__ = support.answer_from(__name__, _parsing)
 
 
 # ---- facts (nothing secret) ----------------------------------------------------------------

@@ -47,11 +47,8 @@ def _writing():
     return _dump
 
 
-def __getattr__(name):
-    # codec.dump_bytes and codec.change_password, for their many callers (PEP 562)
-    if name in ('dump_bytes', 'change_password'):
-        return getattr(_writing(), name)
-    raise AttributeError("module %r has no attribute %r" % (__name__, name))
+# codec.dump_bytes and codec.change_password, for their many callers
+__getattr__ = support.answer_from(__name__, _writing)
 
 
 def detect_type(data: bytes) -> str:

@@ -71,6 +71,24 @@ def lazy(name):
     return LazyModule(name)
 
 
+def answer_from(module_name, load):
+    """A module __getattr__ (PEP 562) for module_name that answers from the module load() imports and returns.
+
+    How the engine keeps what only a change needs out of what a run that changes nothing imports (issue 11: every
+    module run compiles its module_utils from the AnsiballZ zip, twice): a module's cold half goes to a file of
+    its own, which load() imports with a plain import statement (so that AnsiballZ packs it), and callers keep
+    their names (certs.load_cert ...).
+    """
+    def __getattr__(name):
+        if name.startswith('__'):  # copy, pickle and pytest probe dunders: not ours to import for
+            raise AttributeError(name)
+        try:
+            return getattr(load(), name)
+        except AttributeError:
+            raise AttributeError('module %r has no attribute %r' % (module_name, name))
+    return __getattr__
+
+
 x509 = lazy('cryptography.x509')
 hashes = lazy('cryptography.hazmat.primitives.hashes')
 serialization = lazy('cryptography.hazmat.primitives.serialization')
@@ -141,14 +159,8 @@ def _signatures():
     return signatures
 
 
-def __getattr__(name):
-    # support.is_issued_by and the rest of _signatures, for their callers (PEP 562)
-    if name.startswith('__'):
-        raise AttributeError(name)
-    try:
-        return getattr(_signatures(), name)
-    except AttributeError:
-        raise AttributeError("module %r has no attribute %r" % (__name__, name))
+# support.is_issued_by and the rest of _signatures, for their callers
+__getattr__ = answer_from(__name__, _signatures)
 
 
 class CryptographyTooOld(UnsupportedAlgorithm):

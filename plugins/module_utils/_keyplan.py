@@ -25,6 +25,7 @@ from typing import Any, List, Mapping, NamedTuple, Optional, Sequence, Tuple, Un
 from ansible_collections.javasec.keystore.plugins.module_utils import _certder as certder
 from ansible_collections.javasec.keystore.plugins.module_utils import _certs as certs
 from ansible_collections.javasec.keystore.plugins.module_utils import _codec as codec
+from ansible_collections.javasec.keystore.plugins.module_utils import _crypto_support as support
 from ansible_collections.javasec.keystore.plugins.module_utils import _der as der
 from ansible_collections.javasec.keystore.plugins.module_utils import _model as model
 from ansible_collections.javasec.keystore.plugins.module_utils._wanted import (
@@ -39,14 +40,8 @@ def _chains():
     return _chainplan
 
 
-def __getattr__(name):
-    # keyplan.plan_import, plan_reply, plan_store and the rest of _chainplan, for their callers (PEP 562)
-    if name.startswith('__'):
-        raise AttributeError(name)
-    try:
-        return getattr(_chains(), name)
-    except AttributeError:
-        raise AttributeError("module %r has no attribute %r" % (__name__, name))
+# keyplan.plan_import, plan_reply, plan_store and the rest of _chainplan, for their callers
+__getattr__ = support.answer_from(__name__, _chains)
 
 
 def _issue():

@@ -420,11 +420,5 @@ def _writing():
     return _pkcs12_write
 
 
-def __getattr__(name):
-    # p12.dump, p12.key_bag and the rest of _pkcs12_write, for their callers (PEP 562)
-    if name.startswith('__'):
-        raise AttributeError(name)
-    try:
-        return getattr(_writing(), name)
-    except AttributeError:
-        raise AttributeError("module %r has no attribute %r" % (__name__, name))
+# p12.dump, p12.key_bag and the rest of _pkcs12_write, for their callers
+__getattr__ = support.answer_from(__name__, _writing)
