@@ -13,6 +13,7 @@ __metaclass__ = type
 from typing import Any, Dict, Optional
 
 from ansible_collections.javasec.keystore.plugins.module_utils import _certs as certs
+from ansible_collections.javasec.keystore.plugins.module_utils import _certparse as certparse
 from ansible_collections.javasec.keystore.plugins.module_utils import _crypto_support as support
 from ansible_collections.javasec.keystore.plugins.module_utils import _issue as issue
 
@@ -70,7 +71,7 @@ def load_csr(data: Optional[bytes]) -> Optional['x509.CertificateSigningRequest'
         # use; is_signature_valid would raise it too, so the request is as unusable as a malformed one
         _public_key(csr)
         support.signature_hash_of(csr)
-    except (ValueError, support.UnsupportedAlgorithm) + certs.parse_errors():
+    except (ValueError, support.UnsupportedAlgorithm) + certparse.parse_errors():
         return None
     return csr
 
