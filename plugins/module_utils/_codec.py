@@ -21,7 +21,6 @@ from ansible_collections.javasec.keystore.plugins.module_utils import _crypto_su
 from ansible_collections.javasec.keystore.plugins.module_utils import _der as der
 from ansible_collections.javasec.keystore.plugins.module_utils import _pkcs12 as p12
 from ansible_collections.javasec.keystore.plugins.module_utils import _certs as certs
-from ansible_collections.javasec.keystore.plugins.module_utils._certs import raw_names
 from ansible_collections.javasec.keystore.plugins.module_utils._model import (
     UNKNOWN_PASSWORD, CorruptStoreError, Keystore, PrivateKeyEntry, Sealed, SecretKeyEntry,
     TrustedCertEntry, UnsupportedStoreError, WrongKeyPasswordError, WrongPasswordError, secret_key_info,
@@ -113,8 +112,8 @@ def _load_jks(data, password, key_passwords):
 
 def _issuer_of(cert_der, candidates, parsed_cert):
     """The bag among candidates that issued cert_der: same raw name, verified signature preferred."""
-    issuer = raw_names(cert_der)[0]
-    matches = [b for b in candidates if raw_names(b.value)[1] == issuer]
+    issuer = certs.raw_names(cert_der)[0]
+    matches = [b for b in candidates if certs.raw_names(b.value)[1] == issuer]
     if len(matches) < 2:
         # nothing to choose: no parsing, so reading a store needs no cryptography X.509 (issue 11: fleet cost)
         return matches[0] if matches else None
@@ -199,7 +198,7 @@ def _load_pkcs12(data, password, key_passwords):
                 used.add(id(leaf))
                 chain = [leaf.value]
                 try:
-                    while raw_names(chain[-1])[0] != raw_names(chain[-1])[1]:
+                    while certs.raw_names(chain[-1])[0] != certs.raw_names(chain[-1])[1]:
                         nxt = _issuer_of(chain[-1], chain_certs, parsed_cert)
                         if nxt is None or nxt.value in chain:
                             break
