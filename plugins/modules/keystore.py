@@ -161,6 +161,8 @@ import os
 
 from ansible.module_utils.basic import AnsibleModule
 
+# first: the engine modules below compile once, not twice, from the AnsiballZ zip (see _compile_once)
+from ansible_collections.javasec.keystore.plugins.module_utils import _compile_once  # noqa: F401 pylint: disable=unused-import
 from ansible_collections.javasec.keystore.plugins.module_utils import _certs as certs
 from ansible_collections.javasec.keystore.plugins.module_utils import _files as files
 from ansible_collections.javasec.keystore.plugins.module_utils import _keyplan as keyplan
