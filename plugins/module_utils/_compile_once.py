@@ -8,9 +8,9 @@ PRIVATE: this is not a public API of the collection and may change at any time.
 
 Why: Python imports a module from a zip file by compiling its source twice, once when the import system asks
 the zipimporter for the module's file name (zipimporter.get_filename compiles the code to find it) and once to
-run it, and it keeps no bytecode (CPython issue gh-141276, in every Python from 3.8 on). Ansible runs every
-module from such a zip, so every run of one of our modules on a node compiled the engine twice: a tenth of a
-key_entry run that changes nothing (issue 11: fleet cost).
+run it, and it keeps no bytecode (CPython issue gh-141276, open; seen on 3.8 to 3.13). Ansible runs every
+module from such a zip, so every run of one of our modules on a node compiled the engine twice: the second
+compile took about 25 ms of a key_entry run that changes nothing (issue 11: fleet cost).
 
 How: our modules import this module before any other of the engine's. When it was itself loaded by a
 zipimporter, it puts a finder ahead of the others that answers for the modules of this package only: it reads
